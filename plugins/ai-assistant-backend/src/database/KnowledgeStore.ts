@@ -1,0 +1,343 @@
+import type { JsonObject } from '@backstage/types';
+import type { Knex } from 'knex';
+import pgvector from 'pgvector';
+import { EmbeddingModel, planVectorIndex, VectorIndexPlan } from './vectorIndex';
+
+/** What the store remembers of a document between runs. */
+export interface DocumentState {
+  contentHash: string;
+  version?: string;
+  embeddingModel: string;
+  chunkCount: number;
+}
+
+/** A document as written by the ingestion pipeline. */
+export interface StoredDocument {
+  source: string;
+  documentId: string;
+  title: string;
+  url: string;
+  entityRef?: string;
+  version?: string;
+  contentHash: string;
+  metadata: JsonObject;
+  sourceUpdatedAt?: Date;
+}
+
+/** A chunk as written by the ingestion pipeline, with its vector in pgvector's text form. */
+export interface StoredChunk {
+  content: string;
+  contentHash: string;
+  embedding: string;
+}
+
+/** A search request: the question as text and as a vector. */
+export interface KnowledgeQuery {
+  text: string;
+  vector: number[];
+  /** How many chunks to return. */
+  limit: number;
+  /** Only chunks of these ingestors. */
+  sources?: string[];
+  /** Only chunks that belong to these entities. */
+  entityRefs?: string[];
+}
+
+/** One retrieved chunk with the document it came from. */
+export interface KnowledgeSearchResult {
+  chunkId: string;
+  source: string;
+  documentId: string;
+  chunkIndex: number;
+  content: string;
+  title: string;
+  url: string;
+  entityRef?: string;
+  metadata: JsonObject;
+  /** Fused reciprocal-rank score; higher is better. */
+  score: number;
+}
+
+/** Weights of the two legs of hybrid search in reciprocal rank fusion. */
+export interface HybridWeights {
+  vectorWeight: number;
+  textWeight: number;
+}
+
+// The usual constant of reciprocal rank fusion: damps the advantage of the very first ranks.
+const RRF_K = 60;
+const TEXT_SEARCH_CONFIG = 'english';
+
+/**
+ * The `documents` and `embeddings` tables: what was ingested, its chunks and their vectors,
+ * and hybrid retrieval over them.
+ */
+export class KnowledgeStore {
+  private readonly prepared = new Map<string, Promise<VectorIndexPlan>>();
+  private iterativeScan?: Promise<boolean>;
+
+  private constructor(
+    private readonly knex: Knex,
+    private readonly weights: HybridWeights,
+  ) {}
+
+  /** Wraps an already migrated database. */
+  static create(options: { knex: Knex; weights?: HybridWeights }): KnowledgeStore {
+    return new KnowledgeStore(options.knex, options.weights ?? { vectorWeight: 1, textWeight: 1 });
+  }
+
+  /**
+   * Makes the store ready to serve a model: its HNSW index exists, and indexes of other
+   * models are dropped because their vectors are no longer searched. Safe when several
+   * backends start at once.
+   */
+  async prepareModel(model: EmbeddingModel): Promise<VectorIndexPlan> {
+    let plan = this.prepared.get(model.key);
+    if (!plan) {
+      plan = this.createIndexFor(model);
+      this.prepared.set(model.key, plan);
+      plan.catch(() => this.prepared.delete(model.key));
+    }
+    return plan;
+  }
+
+  private async createIndexFor(model: EmbeddingModel): Promise<VectorIndexPlan> {
+    const plan = planVectorIndex(model);
+    await this.knex.transaction(async trx => {
+      // Serializes index changes across backends sharing the database.
+      await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('ai-assistant:vector-index'))`);
+      const existing = await trx.raw(
+        `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'embeddings' AND indexname LIKE 'embeddings_hnsw_%'`,
+      );
+      for (const { indexname } of existing.rows) {
+        if (indexname !== plan.index?.name) {
+          await trx.raw(`DROP INDEX IF EXISTS ??`, [indexname]);
+        }
+      }
+      if (plan.index) {
+        await trx.raw(plan.index.ddl);
+      }
+    });
+    return plan;
+  }
+
+  /** The state of every stored document of one ingestor, by document id. */
+  async getDocumentStates(source: string): Promise<Map<string, DocumentState>> {
+    const rows = await this.knex('documents')
+      .where({ source })
+      .select('document_id', 'content_hash', 'version', 'embedding_model', 'chunk_count');
+    return new Map(
+      rows.map(row => [
+        row.document_id,
+        {
+          contentHash: row.content_hash,
+          version: row.version ?? undefined,
+          embeddingModel: row.embedding_model,
+          chunkCount: row.chunk_count,
+        },
+      ]),
+    );
+  }
+
+  /**
+   * Vectors already stored for the given documents under the given model, by document id and
+   * chunk hash, so that unchanged chunks of a changed document are not embedded again.
+   */
+  async getReusableEmbeddings(
+    source: string,
+    documentIds: string[],
+    modelKey: string,
+  ): Promise<Map<string, Map<string, string>>> {
+    const result = new Map<string, Map<string, string>>();
+    if (documentIds.length === 0) {
+      return result;
+    }
+    const rows = await this.knex('embeddings')
+      .where({ source, embedding_model: modelKey })
+      .whereIn('document_id', documentIds)
+      .select('document_id', 'content_hash', this.knex.raw('embedding::text AS embedding'));
+    for (const row of rows) {
+      let byHash = result.get(row.document_id);
+      if (!byHash) {
+        byHash = new Map();
+        result.set(row.document_id, byHash);
+      }
+      byHash.set(row.content_hash, row.embedding);
+    }
+    return result;
+  }
+
+  /** Replaces a document and all of its chunks in one transaction. */
+  async writeDocument(
+    document: StoredDocument,
+    chunks: StoredChunk[],
+    modelKey: string,
+  ): Promise<void> {
+    await this.knex.transaction(async trx => {
+      await trx('documents')
+        .insert({
+          source: document.source,
+          document_id: document.documentId,
+          title: document.title,
+          url: document.url,
+          entity_ref: document.entityRef ?? null,
+          version: document.version ?? null,
+          content_hash: document.contentHash,
+          embedding_model: modelKey,
+          chunk_count: chunks.length,
+          metadata: JSON.stringify(document.metadata),
+          source_updated_at: document.sourceUpdatedAt ?? null,
+          ingested_at: trx.fn.now(),
+        })
+        .onConflict(['source', 'document_id'])
+        .merge();
+      await trx('embeddings')
+        .where({ source: document.source, document_id: document.documentId })
+        .delete();
+      if (chunks.length > 0) {
+        const metadata = JSON.stringify(document.metadata);
+        await trx('embeddings').insert(
+          chunks.map((chunk, index) => ({
+            source: document.source,
+            document_id: document.documentId,
+            chunk_index: index,
+            content: chunk.content,
+            content_hash: chunk.contentHash,
+            metadata,
+            entity_ref: document.entityRef ?? null,
+            embedding: chunk.embedding,
+            embedding_model: modelKey,
+          })),
+        );
+      }
+    });
+  }
+
+  /**
+   * Deletes the documents of an ingestor that are not in `keep`, and their chunks.
+   * Returns how many documents and chunks went.
+   */
+  async pruneDocuments(
+    source: string,
+    keep: ReadonlySet<string>,
+  ): Promise<{ documents: number; chunks: number }> {
+    // Chunks go with their document (ON DELETE CASCADE); chunk_count says how many.
+    const deleted: Array<{ chunk_count: number }> = await this.knex('documents')
+      .where({ source })
+      .whereNot(this.knex.raw('document_id = ANY(?)', [[...keep]]))
+      .delete(['chunk_count']);
+    return {
+      documents: deleted.length,
+      chunks: deleted.reduce((sum, row) => sum + row.chunk_count, 0),
+    };
+  }
+
+  /** Counts stored documents and chunks, per ingestor. */
+  async countBySource(): Promise<Map<string, { documents: number; chunks: number }>> {
+    const { rows } = await this.knex.raw(
+      'SELECT source, count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks FROM documents GROUP BY source',
+    );
+    return new Map(
+      rows.map((row: { source: string; documents: string; chunks: string }) => [
+        row.source,
+        { documents: Number(row.documents), chunks: Number(row.chunks) },
+      ]),
+    );
+  }
+
+  /**
+   * Hybrid retrieval: nearest chunks by vector (HNSW, current model only) and best chunks by
+   * Postgres full-text search, fused into one ranking by weighted reciprocal rank fusion.
+   */
+  async search(model: EmbeddingModel, query: KnowledgeQuery): Promise<KnowledgeSearchResult[]> {
+    const plan = await this.prepareModel(model);
+    const candidates = Math.max(query.limit * 4, 40);
+    const filters: string[] = [];
+    const filterBindings: unknown[] = [];
+    if (query.sources) {
+      filters.push('AND source = ANY(?)');
+      filterBindings.push(query.sources);
+    }
+    if (query.entityRefs) {
+      filters.push('AND entity_ref = ANY(?)');
+      filterBindings.push(query.entityRefs);
+    }
+    const filterSql = filters.join(' ');
+    const vectorSql = pgvector.toSql(query.vector);
+
+    const sql = `
+      WITH vec AS (
+        SELECT id, row_number() OVER () AS rank FROM (
+          SELECT id FROM embeddings
+          WHERE embedding_model = ? ${filterSql}
+          ORDER BY ${plan.column} <=> ?::${plan.cast}
+          LIMIT ?
+        ) nearest
+      ), q AS (
+        SELECT replace(plainto_tsquery('${TEXT_SEARCH_CONFIG}', ?)::text, ' & ', ' | ')::tsquery AS query
+      ), txt AS (
+        SELECT id, row_number() OVER () AS rank FROM (
+          SELECT id FROM embeddings, q
+          WHERE tsv @@ q.query ${filterSql}
+          ORDER BY ts_rank_cd(tsv, q.query) DESC, id
+          LIMIT ?
+        ) best
+      )
+      SELECT e.id, e.source, e.document_id, e.chunk_index, e.content, e.entity_ref, e.metadata,
+             d.title, d.url,
+             COALESCE(?::float8 / (${RRF_K} + vec.rank), 0) + COALESCE(?::float8 / (${RRF_K} + txt.rank), 0) AS score
+      FROM (SELECT id FROM vec UNION SELECT id FROM txt) hits
+      JOIN embeddings e ON e.id = hits.id
+      JOIN documents d ON d.source = e.source AND d.document_id = e.document_id
+      LEFT JOIN vec ON vec.id = e.id
+      LEFT JOIN txt ON txt.id = e.id
+      ORDER BY score DESC, e.id
+      LIMIT ?`;
+    const bindings = [
+      model.key,
+      ...filterBindings,
+      vectorSql,
+      candidates,
+      query.text,
+      ...filterBindings,
+      candidates,
+      this.weights.vectorWeight,
+      this.weights.textWeight,
+      query.limit,
+    ];
+
+    const rows = await this.knex.transaction(async trx => {
+      if (await this.supportsIterativeScan()) {
+        // Keeps filtered vector searches from coming back short when the filter is selective.
+        await trx.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+      }
+      await trx.raw(`SET LOCAL hnsw.ef_search = ${Math.min(candidates, 1000)}`);
+      return (await trx.raw(sql, bindings as Knex.RawBinding[])).rows;
+    });
+    return rows.map((row: any) => ({
+      chunkId: String(row.id),
+      source: row.source,
+      documentId: row.document_id,
+      chunkIndex: row.chunk_index,
+      content: row.content,
+      title: row.title,
+      url: row.url,
+      entityRef: row.entity_ref ?? undefined,
+      metadata: row.metadata,
+      score: Number(row.score),
+    }));
+  }
+
+  // hnsw.iterative_scan arrived in pgvector 0.8.0; older servers reject the setting.
+  private supportsIterativeScan(): Promise<boolean> {
+    this.iterativeScan ??= this.knex
+      .raw(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`)
+      .then(result => {
+        const [major, minor] = String(result.rows[0]?.extversion ?? '0.0')
+          .split('.')
+          .map(Number);
+        return major > 0 || minor >= 8;
+      });
+    return this.iterativeScan;
+  }
+}

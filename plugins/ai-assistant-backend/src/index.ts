@@ -1,0 +1,6 @@
+/**
+ * The AI Assistant for Backstage backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { aiAssistantPlugin as default } from './plugin';

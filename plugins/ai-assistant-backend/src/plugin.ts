@@ -1,0 +1,147 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import {
+  AiAssistantTool,
+  aiAssistantEmbeddingsProviderExtensionPoint,
+  aiAssistantIngestorExtensionPoint,
+  aiAssistantModelProviderExtensionPoint,
+  aiAssistantToolExtensionPoint,
+  EmbeddingsProvider,
+  Ingestor,
+  ModelProvider,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import { aiAssistantPermissions } from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import { readAiAssistantConfig } from './config';
+import { createKnowledgeDatabase } from './database/createKnowledgeDatabase';
+import { IngestionRunStore } from './database/IngestionRunStore';
+import { KnowledgeStore } from './database/KnowledgeStore';
+import { EmbeddingsService } from './embeddings/EmbeddingsService';
+import { createChunker } from './ingestion/chunking';
+import { IngestionPipeline } from './ingestion/IngestionPipeline';
+import { IngestionService } from './ingestion/IngestionService';
+import { HealthService } from './service/HealthService';
+import { IngestionStatusService } from './service/IngestionStatusService';
+import { createRouter } from './service/router';
+
+/**
+ * The AI assistant backend plugin: knowledge store, ingestion and the REST API at
+ * `/api/ai-assistant`. Providers, ingestors and tools come from modules.
+ *
+ * @public
+ */
+export const aiAssistantPlugin = createBackendPlugin({
+  pluginId: 'ai-assistant',
+  register(env) {
+    let embeddingsProvider: EmbeddingsProvider | undefined;
+    const modelProviders: ModelProvider[] = [];
+    const ingestors = new Map<string, Ingestor>();
+    const tools = new Map<string, AiAssistantTool>();
+
+    env.registerExtensionPoint(aiAssistantEmbeddingsProviderExtensionPoint, {
+      setEmbeddingsProvider(provider) {
+        if (embeddingsProvider) {
+          throw new Error(
+            `Cannot register embeddings provider '${provider.id}': embeddings provider '${embeddingsProvider.id}' is already registered, and the AI assistant uses exactly one. ` +
+              `Remove one of the two modules from the backend, or set aiAssistant.embeddings.provider to the one to use.`,
+          );
+        }
+        embeddingsProvider = provider;
+      },
+    });
+    env.registerExtensionPoint(aiAssistantModelProviderExtensionPoint, {
+      addModelProvider(provider) {
+        modelProviders.push(provider);
+      },
+    });
+    env.registerExtensionPoint(aiAssistantIngestorExtensionPoint, {
+      addIngestor(ingestor) {
+        if (ingestors.has(ingestor.id)) {
+          throw new Error(`An AI assistant ingestor with id '${ingestor.id}' is already registered`);
+        }
+        ingestors.set(ingestor.id, ingestor);
+      },
+    });
+    env.registerExtensionPoint(aiAssistantToolExtensionPoint, {
+      addTools(...added) {
+        for (const tool of added) {
+          if (tools.has(tool.name)) {
+            throw new Error(`An AI assistant tool named '${tool.name}' is already registered`);
+          }
+          tools.set(tool.name, tool);
+        }
+      },
+    });
+
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+      },
+      async init(deps) {
+        const { config, logger, database, lifecycle, scheduler, httpRouter } = deps;
+        if (!embeddingsProvider) {
+          throw new Error(
+            'The AI assistant has no embeddings provider. Add one embeddings module to the backend ' +
+              '(e.g. @ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-azure-open-ai) ' +
+              'and its config block under aiAssistant.embeddings (azureOpenAi, ollama or local).',
+          );
+        }
+        const settings = readAiAssistantConfig(config);
+        deps.permissionsRegistry.addPermissions(aiAssistantPermissions);
+
+        const db = await createKnowledgeDatabase({
+          database,
+          logger,
+          lifecycle,
+          pgliteDataDir: settings.pglite.dataDir,
+        });
+        const store = KnowledgeStore.create({ knex: db.knex, weights: settings.retrieval });
+        const runs = IngestionRunStore.create({ knex: db.knex });
+        const embeddings = new EmbeddingsService(embeddingsProvider);
+
+        const pipeline = new IngestionPipeline({
+          store,
+          runs,
+          embeddings,
+          chunker: createChunker(settings.chunking),
+          chunking: settings.chunking,
+          batchSize: settings.ingestion.batchSize,
+          logger,
+        });
+        const ingestion = new IngestionService({
+          scheduler,
+          pipeline,
+          ingestors: [...ingestors.values()],
+          schedule: settings.ingestion.schedule,
+          logger,
+        });
+        await ingestion.start();
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            health: new HealthService({
+              knex: db.knex,
+              databaseKind: db.kind,
+              embeddings,
+              modelProviders,
+              runs,
+            }),
+            ingestion: new IngestionStatusService({ ingestion, runs, store }),
+          }),
+        );
+        httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+      },
+    });
+  },
+});

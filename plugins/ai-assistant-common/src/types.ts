@@ -1,0 +1,19 @@
+/**
+ * A piece of knowledge the assistant used to answer: one retrieved chunk of an ingested document.
+ *
+ * @public
+ */
+export interface AiAssistantSource {
+  /** Id of the ingestor that produced the document, e.g. `catalog`. */
+  source: string;
+  /** Id of the document within its ingestor. */
+  documentId: string;
+  /** Human readable title of the document. */
+  title: string;
+  /** Where a person can read the document. */
+  url: string;
+  /** The catalog entity the document belongs to, when known. */
+  entityRef?: string;
+  /** Relevance of the chunk to the question; higher is better. */
+  score: number;
+}

@@ -1,0 +1,10 @@
+/**
+ * Extension points and types for modules of the AI Assistant for Backstage.
+ *
+ * @packageDocumentation
+ */
+export * from './embeddings';
+export * from './extensions';
+export * from './ingestors';
+export * from './models';
+export * from './tools';

@@ -1,0 +1,70 @@
+import type { JsonObject } from '@backstage/types';
+
+/**
+ * One readable document produced by an ingestor. The core chunks, embeds and stores it.
+ *
+ * @public
+ */
+export interface IngestionDocument {
+  /** Id of the document within its ingestor; stable across runs. */
+  id: string;
+  /** Human readable title, shown with citations. */
+  title: string;
+  /** Where a person can read the document. */
+  url: string;
+  /** The text to make searchable. Markdown is split along its headings. */
+  content: string;
+  /** Set when the content is markdown, so chunks follow its structure. Defaults to false. */
+  markdown?: boolean;
+  /**
+   * The catalog entity the document belongs to. Retrieval only uses the document for users
+   * who may read that entity.
+   */
+  entityRef?: string;
+  /** When the document last changed at its source. */
+  updatedAt?: Date;
+  /**
+   * An opaque version of the document at its source, such as a git blob sha. An ingestor can
+   * compare it with {@link IngestorContext.getKnownVersion} to skip downloading unchanged
+   * documents.
+   */
+  version?: string;
+  /** Anything else worth keeping with the document; stored with each chunk. */
+  metadata?: JsonObject;
+}
+
+/**
+ * What the core hands an ingestor for one run.
+ *
+ * @public
+ */
+export interface IngestorContext {
+  /** Aborted when the run times out or the backend shuts down. */
+  signal: AbortSignal;
+  /**
+   * The `version` stored for a document at its last ingestion, if any, for incremental
+   * ingestors.
+   */
+  getKnownVersion(documentId: string): Promise<string | undefined>;
+  /**
+   * Declares that a document still exists unchanged since its known version, without
+   * yielding its content again, so that the end of the run does not prune it.
+   */
+  keep(documentId: string): void;
+}
+
+/**
+ * A source of knowledge, e.g. the catalog or the repositories of a GitHub organisation.
+ *
+ * Each run yields every document the source currently has (or keeps it, see
+ * {@link IngestorContext.keep}). After a run that completes, the core prunes documents the
+ * ingestor no longer yielded; a run that throws prunes nothing.
+ *
+ * @public
+ */
+export interface Ingestor {
+  /** Short id, unique per backend, stored as the `source` of every chunk, e.g. `github`. */
+  id: string;
+  /** Yields the documents of one run. */
+  ingest(context: IngestorContext): AsyncIterable<IngestionDocument>;
+}
