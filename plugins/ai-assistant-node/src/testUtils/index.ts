@@ -1,0 +1,8 @@
+/**
+ * Conformance test suites for AI assistant backend modules. Run them from a module's own
+ * tests so every provider and ingestor behaves the way the core relies on.
+ *
+ * @packageDocumentation
+ */
+export * from './embeddingsProviderConformance';
+export * from './ingestorConformance';
