@@ -1,6 +1,6 @@
 import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
-import pgvector from 'pgvector';
+import { buildHybridSearchSql, HybridWeights } from './hybridSearchSql';
 import { EmbeddingModel, planVectorIndex, VectorIndexPlan } from './vectorIndex';
 
 /** What the store remembers of a document between runs. */
@@ -57,16 +57,6 @@ export interface KnowledgeSearchResult {
   /** Fused reciprocal-rank score; higher is better. */
   score: number;
 }
-
-/** Weights of the two legs of hybrid search in reciprocal rank fusion. */
-export interface HybridWeights {
-  vectorWeight: number;
-  textWeight: number;
-}
-
-// The usual constant of reciprocal rank fusion: damps the advantage of the very first ranks.
-const RRF_K = 60;
-const TEXT_SEARCH_CONFIG = 'english';
 
 /**
  * The `documents` and `embeddings` tables: what was ingested, its chunks and their vectors,
@@ -232,6 +222,16 @@ export class KnowledgeStore {
     };
   }
 
+  /**
+   * Tidies up after many writes: merges the full-text index's pending list (GIN's fast-update
+   * buffer, which otherwise makes the planner avoid the index) and refreshes statistics.
+   */
+  async optimize(): Promise<void> {
+    await this.knex.raw(`SELECT gin_clean_pending_list('embeddings_tsv_idx'::regclass)`);
+    await this.knex.raw('ANALYZE embeddings');
+    await this.knex.raw('ANALYZE documents');
+  }
+
   /** Counts stored documents and chunks, per ingestor. */
   async countBySource(): Promise<Map<string, { documents: number; chunks: number }>> {
     const { rows } = await this.knex.raw(
@@ -251,69 +251,10 @@ export class KnowledgeStore {
    */
   async search(model: EmbeddingModel, query: KnowledgeQuery): Promise<KnowledgeSearchResult[]> {
     const plan = await this.prepareModel(model);
-    const candidates = Math.max(query.limit * 4, 40);
-    const filters: string[] = [];
-    const filterBindings: unknown[] = [];
-    if (query.sources) {
-      filters.push('AND source = ANY(?)');
-      filterBindings.push(query.sources);
-    }
-    if (query.entityRefs) {
-      filters.push('AND entity_ref = ANY(?)');
-      filterBindings.push(query.entityRefs);
-    }
-    const filterSql = filters.join(' ');
-    const vectorSql = pgvector.toSql(query.vector);
-
-    const sql = `
-      WITH vec AS (
-        SELECT id, row_number() OVER () AS rank FROM (
-          SELECT id FROM embeddings
-          WHERE embedding_model = ? ${filterSql}
-          ORDER BY ${plan.column} <=> ?::${plan.cast}
-          LIMIT ?
-        ) nearest
-      ), q AS (
-        SELECT replace(plainto_tsquery('${TEXT_SEARCH_CONFIG}', ?)::text, ' & ', ' | ')::tsquery AS query
-      ), txt AS (
-        SELECT id, row_number() OVER () AS rank FROM (
-          SELECT id FROM embeddings, q
-          WHERE tsv @@ q.query ${filterSql}
-          ORDER BY ts_rank_cd(tsv, q.query) DESC, id
-          LIMIT ?
-        ) best
-      )
-      SELECT e.id, e.source, e.document_id, e.chunk_index, e.content, e.entity_ref, e.metadata,
-             d.title, d.url,
-             COALESCE(?::float8 / (${RRF_K} + vec.rank), 0) + COALESCE(?::float8 / (${RRF_K} + txt.rank), 0) AS score
-      FROM (SELECT id FROM vec UNION SELECT id FROM txt) hits
-      JOIN embeddings e ON e.id = hits.id
-      JOIN documents d ON d.source = e.source AND d.document_id = e.document_id
-      LEFT JOIN vec ON vec.id = e.id
-      LEFT JOIN txt ON txt.id = e.id
-      ORDER BY score DESC, e.id
-      LIMIT ?`;
-    const bindings = [
-      model.key,
-      ...filterBindings,
-      vectorSql,
-      candidates,
-      query.text,
-      ...filterBindings,
-      candidates,
-      this.weights.vectorWeight,
-      this.weights.textWeight,
-      query.limit,
-    ];
-
-    const rows = await this.knex.transaction(async trx => {
-      if (await this.supportsIterativeScan()) {
-        // Keeps filtered vector searches from coming back short when the filter is selective.
-        await trx.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
-      }
-      await trx.raw(`SET LOCAL hnsw.ef_search = ${Math.min(candidates, 1000)}`);
-      return (await trx.raw(sql, bindings as Knex.RawBinding[])).rows;
-    });
+    const { sql, bindings, candidates } = buildHybridSearchSql(plan, model, query, this.weights);
+    const rows = await this.inSearchTransaction(candidates, async trx =>
+      (await trx.raw(sql, bindings)).rows,
+    );
     return rows.map((row: any) => ({
       chunkId: String(row.id),
       source: row.source,
@@ -326,6 +267,35 @@ export class KnowledgeStore {
       metadata: row.metadata,
       score: Number(row.score),
     }));
+  }
+
+  /**
+   * The query plan of a hybrid search, as `EXPLAIN` prints it: shows whether the HNSW and
+   * full-text indexes are used. For troubleshooting and tests.
+   */
+  async explainSearch(model: EmbeddingModel, query: KnowledgeQuery): Promise<string> {
+    const plan = await this.prepareModel(model);
+    const { sql, bindings, candidates } = buildHybridSearchSql(plan, model, query, this.weights);
+    const rows = await this.inSearchTransaction(candidates, async trx =>
+      (await trx.raw(`EXPLAIN ${sql}`, bindings)).rows,
+    );
+    return rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']).join('\n');
+  }
+
+  private async inSearchTransaction<T>(
+    candidates: number,
+    fn: (trx: Knex.Transaction) => Promise<T>,
+  ): Promise<T> {
+    // Asked before the transaction: the embedded database has a single connection.
+    const iterative = await this.supportsIterativeScan();
+    return this.knex.transaction(async trx => {
+      if (iterative) {
+        // Keeps filtered vector searches from coming back short when the filter is selective.
+        await trx.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+      }
+      await trx.raw(`SET LOCAL hnsw.ef_search = ${Math.min(candidates, 1000)}`);
+      return fn(trx);
+    });
   }
 
   // hnsw.iterative_scan arrived in pgvector 0.8.0; older servers reject the setting.

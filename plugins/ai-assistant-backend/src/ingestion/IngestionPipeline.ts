@@ -117,6 +117,9 @@ export class IngestionPipeline {
       const pruned = await store.pruneDocuments(ingestor.id, seen);
       counts.documentsPruned = pruned.documents;
       counts.chunksPruned = pruned.chunks;
+      if (counts.chunksEmbedded + counts.chunksPruned > 0 || counts.documents > counts.documentsUnchanged) {
+        await store.optimize();
+      }
       await runs.finish(runId, 'succeeded', counts);
       log.info(`Ingestion of ${ingestor.id} finished`, {
         durationMs: Date.now() - startedAt.getTime(),
