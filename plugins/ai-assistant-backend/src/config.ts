@@ -8,6 +8,8 @@ import { Config, ConfigReader } from '@backstage/config';
  * Settings of the AI assistant backend, read once from `aiAssistant.*` with their defaults.
  */
 export interface AiAssistantSettings {
+  /** The start of every system prompt. */
+  identity: string;
   chunking: { chunkSize: number; chunkOverlap: number };
   retrieval: {
     amount: number;
@@ -26,6 +28,9 @@ const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   timeout: { hours: 2 },
   initialDelay: { seconds: 15 },
 };
+
+const DEFAULT_IDENTITY =
+  'You are the AI assistant of this developer portal. Answer questions about its software, documentation and teams using the provided context.';
 
 function positiveInt(config: Config, key: string, fallback: number): number {
   const value = config.getOptionalNumber(key) ?? fallback;
@@ -55,6 +60,7 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
   };
   const scheduleConfig = config.getOptionalConfig('ingestion.schedule');
   return {
+    identity: config.getOptionalString('prompt.identity') ?? DEFAULT_IDENTITY,
     chunking: { chunkSize, chunkOverlap },
     retrieval: {
       amount: positiveInt(config, 'storage.pgVector.amount', 10),

@@ -14,6 +14,8 @@ import { createHash } from 'node:crypto';
 export class CountingEmbeddings extends Embeddings {
   calls = 0;
   texts: string[] = [];
+  /** Number of texts in each call. */
+  batches: number[] = [];
 
   constructor(private readonly dimensions: number) {
     super({});
@@ -23,6 +25,7 @@ export class CountingEmbeddings extends Embeddings {
     if (texts.length > 0) {
       this.calls += 1;
       this.texts.push(...texts);
+      this.batches.push(texts.length);
     }
     return texts.map(text => this.vector(text));
   }

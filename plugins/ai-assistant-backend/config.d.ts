@@ -1,0 +1,63 @@
+import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+
+export interface Config {
+  /** Configuration of the AI Assistant for Backstage. */
+  aiAssistant?: {
+    /** How the assistant presents itself to the model. */
+    prompt?: {
+      /**
+       * Who the assistant is and how it answers; the start of every system prompt.
+       * Default: a short generic identity for a developer portal assistant.
+       */
+      identity?: string;
+    };
+
+    /** Embeddings: exactly one provider module is used. */
+    embeddings?: {
+      /**
+       * Which installed embeddings module to use, by the name of its config block
+       * (`azureOpenAi`, `ollama` or `local`). Needed only when several config blocks exist.
+       */
+      provider?: string;
+    };
+
+    /** The knowledge store. */
+    storage?: {
+      /** PostgreSQL + pgvector settings. */
+      pgVector?: {
+        /** Characters per text chunk. Default: 500. */
+        chunkSize?: number;
+        /** Characters shared by neighbouring chunks. Default: a tenth of chunkSize. */
+        chunkOverlap?: number;
+        /** How many chunks retrieval hands to the model per question. Default: 10. */
+        amount?: number;
+        /** Weights of the two legs of hybrid search (reciprocal rank fusion). */
+        hybrid?: {
+          /** Weight of semantic (vector) similarity. Default: 1. */
+          vectorWeight?: number;
+          /** Weight of keyword (Postgres full-text) relevance. Default: 1. */
+          textWeight?: number;
+        };
+      };
+      /**
+       * The embedded database used when the Backstage database is not PostgreSQL
+       * (e.g. better-sqlite3 in local development).
+       */
+      pglite?: {
+        /** Directory to keep the embedded database in. Default: in memory, lost on restart. */
+        dataDir?: string;
+      };
+    };
+
+    /** When and how knowledge is ingested. */
+    ingestion?: {
+      /**
+       * When ingestion runs. Default: every day, with a 2 hour timeout, first 15 seconds
+       * after startup. With several backends on one database, each run happens on one only.
+       */
+      schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+      /** Chunks sent to the embeddings provider per call. Default: 100. */
+      batchSize?: number;
+    };
+  };
+}
