@@ -1,13 +1,12 @@
-import {
-  mockServices,
-  startTestBackend,
-} from '@backstage/backend-test-utils';
+import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import request from 'supertest';
-import { healthcheckPlugin } from './healthcheck';
+import { healthcheckFeature } from './healthcheck';
 
-describe('healthcheckPlugin', () => {
-  it('answers GET /healthcheck with 200 and no token once the backend has started', async () => {
-    const { server } = await startTestBackend({ features: [healthcheckPlugin] });
+describe('GET /healthcheck', () => {
+  it('answers 200 without a token once the backend has started', async () => {
+    const { server } = await startTestBackend({
+      features: [healthcheckFeature],
+    });
 
     const res = await request(server).get('/healthcheck');
 
@@ -23,7 +22,7 @@ describe('healthcheckPlugin', () => {
       }),
     });
     const { server } = await startTestBackend({
-      features: [healthcheckPlugin, rootHealth.factory],
+      features: [healthcheckFeature, rootHealth.factory],
     });
 
     const res = await request(server).get('/healthcheck');

@@ -1,6 +1,6 @@
 import {
   coreServices,
-  createBackendPlugin,
+  createBackendFeatureLoader,
 } from '@backstage/backend-plugin-api';
 import Router from 'express-promise-router';
 
@@ -10,25 +10,22 @@ import Router from 'express-promise-router';
  * (`/.backstage/health/v1/readiness`): 503 until every plugin has started and again while
  * shutting down, 200 otherwise, so a pod gets traffic only once the backend is usable.
  *
- * The route is mounted on the root router rather than a plugin router because plugin routes
- * live under `/api/<pluginId>` and pass through Backstage's auth policies; probes carry no token.
+ * It is a feature loader rather than a plugin: it needs only root services, and a plugin id
+ * would get its own database (`backstage_plugin_healthcheck` on PostgreSQL) and key store.
+ * The route sits on the root router, outside `/api/*`, so probes need no token.
  */
-export const healthcheckPlugin = createBackendPlugin({
-  pluginId: 'healthcheck',
-  register(env) {
-    env.registerInit({
-      deps: {
-        rootHttpRouter: coreServices.rootHttpRouter,
-        rootHealth: coreServices.rootHealth,
-      },
-      async init({ rootHttpRouter, rootHealth }) {
-        const router = Router();
-        router.get('/', async (_req, res) => {
-          const { status, payload } = await rootHealth.getReadiness();
-          res.status(status).json(payload ?? {});
-        });
-        rootHttpRouter.use('/healthcheck', router);
-      },
+export const healthcheckFeature = createBackendFeatureLoader({
+  deps: {
+    rootHttpRouter: coreServices.rootHttpRouter,
+    rootHealth: coreServices.rootHealth,
+  },
+  loader({ rootHttpRouter, rootHealth }) {
+    const router = Router();
+    router.get('/', async (_req, res) => {
+      const { status, payload } = await rootHealth.getReadiness();
+      res.status(status).json(payload ?? {});
     });
+    rootHttpRouter.use('/healthcheck', router);
+    return [];
   },
 });

@@ -5,7 +5,7 @@
  * Backstage, embedded PGlite for the assistant's knowledge store, offline local embeddings.
  */
 import { createBackend } from '@backstage/backend-defaults';
-import { healthcheckPlugin } from './healthcheck';
+import { healthcheckFeature } from './healthcheck';
 
 const backend = createBackend();
 
@@ -22,12 +22,10 @@ backend.add(
 // The AI assistant and its zero-setup embeddings provider.
 backend.add(import('@ai-assistant/backstage-plugin-ai-assistant-backend'));
 backend.add(
-  import(
-    '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-local'
-  ),
+  import('@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-local'),
 );
 
 // `GET /healthcheck`, the path the guide's Docker and Kubernetes probes use.
-backend.add(healthcheckPlugin);
+backend.add(healthcheckFeature);
 
 backend.start();
