@@ -5,6 +5,7 @@
  */
 export * from './embeddings';
 export * from './extensions';
+export * from './http';
 export * from './ingestors';
 export * from './models';
 export * from './tools';

@@ -1,0 +1,109 @@
+/**
+ * Options of {@link createRetryingFetch}.
+ *
+ * @public
+ */
+export interface RetryingFetchOptions {
+  /** Retries after the first attempt. Default: 3. */
+  maxRetries?: number;
+  /** Time to wait for response headers per attempt, in milliseconds. Default: 60,000. */
+  timeoutMs?: number;
+  /** First backoff delay when the provider gives no Retry-After, in milliseconds. Default: 500. */
+  baseDelayMs?: number;
+  /** Longest wait between attempts, in milliseconds. Default: 30,000. */
+  maxDelayMs?: number;
+  /** The fetch to wrap. Default: the global fetch. */
+  fetch?: typeof fetch;
+}
+
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+
+/**
+ * A fetch for provider clients that retries rate limits (429) and server errors (5xx) with
+ * exponential backoff, honouring `Retry-After` / `retry-after-ms`, and gives up waiting for
+ * response headers after a timeout. Streamed bodies are not cut by the timeout. A request the
+ * caller aborts is never retried.
+ *
+ * @public
+ */
+export function createRetryingFetch(options: RetryingFetchOptions = {}): typeof fetch {
+  const {
+    maxRetries = 3,
+    timeoutMs = 60_000,
+    baseDelayMs = 500,
+    maxDelayMs = 30_000,
+    fetch: inner = globalThis.fetch,
+  } = options;
+
+  return async (input, init) => {
+    const callerSignal = init?.signal ?? undefined;
+    for (let attempt = 0; ; attempt++) {
+      const controller = new AbortController();
+      const onAbort = () => controller.abort(callerSignal?.reason);
+      callerSignal?.addEventListener('abort', onAbort, { once: true });
+      const timer = setTimeout(
+        () => controller.abort(new Error(`no response within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      let response: Response | undefined;
+      let failure: unknown;
+      try {
+        response = await inner(input, { ...init, signal: controller.signal });
+      } catch (error) {
+        failure = controller.signal.aborted && !callerSignal?.aborted ? controller.signal.reason : error;
+      } finally {
+        clearTimeout(timer);
+        if (failure !== undefined || !response?.body) {
+          callerSignal?.removeEventListener('abort', onAbort);
+        }
+      }
+      if (callerSignal?.aborted) {
+        throw callerSignal.reason ?? new Error('aborted');
+      }
+      const retryable = response ? RETRYABLE_STATUS.has(response.status) : true;
+      if (!retryable || attempt >= maxRetries) {
+        if (response) return response;
+        throw failure;
+      }
+      const delay = Math.min(
+        maxDelayMs,
+        (response && retryAfterMs(response.headers)) ??
+          baseDelayMs * 2 ** attempt * (0.75 + Math.random() * 0.5),
+      );
+      await response?.body?.cancel().catch(() => {});
+      await sleep(delay, callerSignal);
+    }
+  };
+}
+
+/** The wait a provider asks for, from `retry-after-ms` or `Retry-After` (seconds or a date). */
+export function retryAfterMs(headers: Headers): number | undefined {
+  const ms = Number(headers.get('retry-after-ms'));
+  if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) {
+    return ms;
+  }
+  const value = headers.get('retry-after');
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}

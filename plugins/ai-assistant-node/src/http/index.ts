@@ -1,0 +1,2 @@
+export * from './createRetryingFetch';
+export * from './ProviderError';
