@@ -37,7 +37,7 @@ export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=E
 
 report=$(mktemp -d)/jest.json
 status=0
-"${yarn_cli[@]}" backstage-cli repo test --watchAll=false --json --outputFile="$report" "$@" || status=$?
+"${yarn_cli[@]}" backstage-cli repo test --watchAll=false --verbose --json --outputFile="$report" "$@" || status=$?
 
 if [ -f "$report" ]; then
   node -e '
