@@ -15,33 +15,59 @@ exports.up = async function up(knex) {
   await knex.schema.createTable('documents', table => {
     table.comment('Documents yielded by ingestors; chunks live in embeddings');
     table.text('source').notNullable().comment('Id of the ingestor');
-    table.text('document_id').notNullable().comment('Id of the document within its ingestor');
+    table
+      .text('document_id')
+      .notNullable()
+      .comment('Id of the document within its ingestor');
     table.text('title').notNullable();
     table.text('url').notNullable();
-    table.text('entity_ref').nullable().comment('Catalog entity the document belongs to');
-    table.text('version').nullable().comment('Opaque source version, e.g. a git blob sha');
-    table.text('content_hash').notNullable().comment('Hash of everything that shapes the chunks');
-    table.text('embedding_model').notNullable().comment('Model key the chunks were embedded with');
+    table
+      .text('entity_ref')
+      .nullable()
+      .comment('Catalog entity the document belongs to');
+    table
+      .text('version')
+      .nullable()
+      .comment('Opaque source version, e.g. a git blob sha');
+    table
+      .text('content_hash')
+      .notNullable()
+      .comment('Hash of everything that shapes the chunks');
+    table
+      .text('embedding_model')
+      .notNullable()
+      .comment('Model key the chunks were embedded with');
     table.integer('chunk_count').notNullable();
     table.jsonb('metadata').notNullable().defaultTo('{}');
     table.timestamp('source_updated_at', { useTz: true }).nullable();
-    table.timestamp('ingested_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('ingested_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.primary(['source', 'document_id']);
   });
 
   await knex.schema.createTable('embeddings', table => {
-    table.comment('One row per chunk of an ingested document, with its embedding');
+    table.comment(
+      'One row per chunk of an ingested document, with its embedding',
+    );
     table.bigIncrements('id').primary();
     table.text('source').notNullable();
     table.text('document_id').notNullable();
     table.integer('chunk_index').notNullable();
     table.text('content').notNullable();
-    table.text('content_hash').notNullable().comment('sha256 of the chunk text');
+    table
+      .text('content_hash')
+      .notNullable()
+      .comment('sha256 of the chunk text');
     table.jsonb('metadata').notNullable().defaultTo('{}');
     table.text('entity_ref').nullable();
     table.specificType('embedding', 'vector').notNullable();
     table.text('embedding_model').notNullable();
-    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('created_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table
       .foreign(['source', 'document_id'])
       .references(['source', 'document_id'])
@@ -53,14 +79,19 @@ exports.up = async function up(knex) {
   await knex.raw(
     `ALTER TABLE embeddings ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED`,
   );
-  await knex.raw('CREATE INDEX embeddings_tsv_idx ON embeddings USING gin (tsv)');
+  await knex.raw(
+    'CREATE INDEX embeddings_tsv_idx ON embeddings USING gin (tsv)',
+  );
 
   await knex.schema.createTable('ingestion_runs', table => {
     table.comment('One row per ingestion run of one ingestor');
     table.bigIncrements('id').primary();
     table.text('ingestor').notNullable();
     table.text('state').notNullable().comment('running, succeeded or failed');
-    table.timestamp('started_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('started_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.timestamp('finished_at', { useTz: true }).nullable();
     table.integer('documents').notNullable().defaultTo(0);
     table.integer('documents_unchanged').notNullable().defaultTo(0);
@@ -69,7 +100,10 @@ exports.up = async function up(knex) {
     table.integer('chunks_skipped').notNullable().defaultTo(0);
     table.integer('chunks_pruned').notNullable().defaultTo(0);
     table.text('error').nullable();
-    table.index(['ingestor', 'started_at'], 'ingestion_runs_ingestor_started_idx');
+    table.index(
+      ['ingestor', 'started_at'],
+      'ingestion_runs_ingestor_started_idx',
+    );
   });
 
   await knex.schema.createTable('conversations', table => {
@@ -77,8 +111,14 @@ exports.up = async function up(knex) {
     table.uuid('id').primary();
     table.text('user_ref').notNullable();
     table.text('title').nullable();
-    table.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
-    table.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    table
+      .timestamp('created_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
+    table
+      .timestamp('updated_at', { useTz: true })
+      .notNullable()
+      .defaultTo(knex.fn.now());
     table.index(['user_ref', 'updated_at'], 'conversations_user_updated_idx');
   });
 };

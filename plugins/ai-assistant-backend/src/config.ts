@@ -35,7 +35,9 @@ const DEFAULT_IDENTITY =
 function positiveInt(config: Config, key: string, fallback: number): number {
   const value = config.getOptionalNumber(key) ?? fallback;
   if (!Number.isInteger(value) || value < 1) {
-    throw new Error(`Invalid config aiAssistant.${key}: expected a positive integer, got ${value}`);
+    throw new Error(
+      `Invalid config aiAssistant.${key}: expected a positive integer, got ${value}`,
+    );
   }
   return value;
 }
@@ -45,16 +47,24 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
   const config = root.getOptionalConfig('aiAssistant') ?? new ConfigReader({});
   const chunkSize = positiveInt(config, 'storage.pgVector.chunkSize', 500);
   const chunkOverlap =
-    config.getOptionalNumber('storage.pgVector.chunkOverlap') ?? Math.floor(chunkSize / 10);
-  if (!Number.isInteger(chunkOverlap) || chunkOverlap < 0 || chunkOverlap >= chunkSize) {
+    config.getOptionalNumber('storage.pgVector.chunkOverlap') ??
+    Math.floor(chunkSize / 10);
+  if (
+    !Number.isInteger(chunkOverlap) ||
+    chunkOverlap < 0 ||
+    chunkOverlap >= chunkSize
+  ) {
     throw new Error(
       `Invalid config aiAssistant.storage.pgVector.chunkOverlap: expected an integer from 0 to below chunkSize (${chunkSize}), got ${chunkOverlap}`,
     );
   }
   const weight = (key: string) => {
-    const value = config.getOptionalNumber(`storage.pgVector.hybrid.${key}`) ?? 1;
+    const value =
+      config.getOptionalNumber(`storage.pgVector.hybrid.${key}`) ?? 1;
     if (!(value >= 0)) {
-      throw new Error(`Invalid config aiAssistant.storage.pgVector.hybrid.${key}: expected a number >= 0, got ${value}`);
+      throw new Error(
+        `Invalid config aiAssistant.storage.pgVector.hybrid.${key}: expected a number >= 0, got ${value}`,
+      );
     }
     return value;
   };

@@ -1,5 +1,9 @@
 import { createBackendModule } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   aiAssistantEmbeddingsProviderExtensionPoint,
@@ -8,12 +12,19 @@ import {
   Ingestor,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import request from 'supertest';
-import { countingEmbeddingsProvider, doc, FakeIngestor } from './__testUtils__/fakes';
+import {
+  countingEmbeddingsProvider,
+  doc,
+  FakeIngestor,
+} from './__testUtils__/fakes';
 import { aiAssistantPlugin } from './plugin';
 
 jest.setTimeout(120_000);
 
-function embeddingsModule(provider: EmbeddingsProvider, moduleId = `${provider.id}-embeddings`) {
+function embeddingsModule(
+  provider: EmbeddingsProvider,
+  moduleId = `${provider.id}-embeddings`,
+) {
   return createBackendModule({
     pluginId: 'ai-assistant',
     moduleId,
@@ -43,9 +54,16 @@ function ingestorModule(ingestor: Ingestor) {
   });
 }
 
-const schedule = { frequency: { minutes: 10 }, timeout: { minutes: 1 }, initialDelay: { seconds: 1 } };
+const schedule = {
+  frequency: { minutes: 10 },
+  timeout: { minutes: 1 },
+  initialDelay: { seconds: 1 },
+};
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -58,17 +76,27 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_00
 describe('aiAssistantPlugin', () => {
   it('starts with an embeddings module, reports health without credentials and ingests on demand', async () => {
     const ingestor = new FakeIngestor('handbook');
-    ingestor.documents = [doc('welcome', 'Welcome to the platform team handbook.')];
+    ingestor.documents = [
+      doc('welcome', 'Welcome to the platform team handbook.'),
+    ];
     const { server } = await startTestBackend({
       features: [
         aiAssistantPlugin,
         embeddingsModule(countingEmbeddingsProvider()),
         ingestorModule(ingestor),
         mockServices.rootConfig.factory({
-          data: { aiAssistant: { ingestion: { schedule: { ...schedule, initialDelay: { hours: 1 } } } } },
+          data: {
+            aiAssistant: {
+              ingestion: {
+                schedule: { ...schedule, initialDelay: { hours: 1 } },
+              },
+            },
+          },
         }),
         // Requests without a token are anonymous, as in a real backend.
-        mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
       ],
     });
 
@@ -79,7 +107,9 @@ describe('aiAssistantPlugin', () => {
       embeddings: { status: 'ok', provider: 'fake', dimensions: 16 },
     });
 
-    expect((await request(server).get('/api/ai-assistant/ingestion')).status).toBe(401);
+    expect(
+      (await request(server).get('/api/ai-assistant/ingestion')).status,
+    ).toBe(401);
     const started = await request(server)
       .post('/api/ai-assistant/ingestion/run')
       .set('Authorization', mockCredentials.user.header());
@@ -92,7 +122,12 @@ describe('aiAssistantPlugin', () => {
       const [handbook] = res.body.ingestors;
       return handbook.lastRun?.state === 'succeeded' ? handbook : undefined;
     });
-    expect(status).toMatchObject({ id: 'handbook', documents: 1, chunks: 1, lastRun: { chunksEmbedded: 1 } });
+    expect(status).toMatchObject({
+      id: 'handbook',
+      documents: 1,
+      chunks: 1,
+      lastRun: { chunksEmbedded: 1 },
+    });
   });
 
   it('refuses ingestion routes to users without the admin permission', async () => {
@@ -123,8 +158,8 @@ describe('aiAssistantPlugin', () => {
   });
 
   it('fails to start with a clear error when no embeddings provider is installed', async () => {
-    await expect(startTestBackend({ features: [aiAssistantPlugin] })).rejects.toThrow(
-      /no embeddings provider.*aiAssistant\.embeddings/,
-    );
+    await expect(
+      startTestBackend({ features: [aiAssistantPlugin] }),
+    ).rejects.toThrow(/no embeddings provider.*aiAssistant\.embeddings/);
   });
 });

@@ -58,7 +58,9 @@ export const aiAssistantPlugin = createBackendPlugin({
     env.registerExtensionPoint(aiAssistantIngestorExtensionPoint, {
       addIngestor(ingestor) {
         if (ingestors.has(ingestor.id)) {
-          throw new Error(`An AI assistant ingestor with id '${ingestor.id}' is already registered`);
+          throw new Error(
+            `An AI assistant ingestor with id '${ingestor.id}' is already registered`,
+          );
         }
         ingestors.set(ingestor.id, ingestor);
       },
@@ -67,7 +69,9 @@ export const aiAssistantPlugin = createBackendPlugin({
       addTools(...added) {
         for (const tool of added) {
           if (tools.has(tool.name)) {
-            throw new Error(`An AI assistant tool named '${tool.name}' is already registered`);
+            throw new Error(
+              `An AI assistant tool named '${tool.name}' is already registered`,
+            );
           }
           tools.set(tool.name, tool);
         }
@@ -87,7 +91,8 @@ export const aiAssistantPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
       },
       async init(deps) {
-        const { config, logger, database, lifecycle, scheduler, httpRouter } = deps;
+        const { config, logger, database, lifecycle, scheduler, httpRouter } =
+          deps;
         if (!embeddingsProvider) {
           throw new Error(
             'The AI assistant has no embeddings provider. Add one embeddings module to the backend ' +
@@ -104,7 +109,10 @@ export const aiAssistantPlugin = createBackendPlugin({
           lifecycle,
           pgliteDataDir: settings.pglite.dataDir,
         });
-        const store = KnowledgeStore.create({ knex: db.knex, weights: settings.retrieval });
+        const store = KnowledgeStore.create({
+          knex: db.knex,
+          weights: settings.retrieval,
+        });
         const runs = IngestionRunStore.create({ knex: db.knex });
         const embeddings = new EmbeddingsService(embeddingsProvider);
 

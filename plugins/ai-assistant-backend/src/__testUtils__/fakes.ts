@@ -85,6 +85,17 @@ export class FakeIngestor implements Ingestor {
 }
 
 /** A markdown document with the given id and body. */
-export function doc(id: string, content: string, extra: Partial<IngestionDocument> = {}): IngestionDocument {
-  return { id, title: `Document ${id}`, url: `https://docs.example.com/${id}`, content, markdown: true, ...extra };
+export function doc(
+  id: string,
+  content: string,
+  extra: Partial<IngestionDocument> = {},
+): IngestionDocument {
+  return {
+    id,
+    title: `Document ${id}`,
+    url: `https://docs.example.com/${id}`,
+    content,
+    markdown: true,
+    ...extra,
+  };
 }

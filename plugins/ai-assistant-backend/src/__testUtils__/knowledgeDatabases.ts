@@ -21,8 +21,12 @@ export function knowledgeTestDatabases() {
       `${PG_ENV} is not set: CI must run the Postgres + pgvector suites (see .ci/setup-postgres.sh)`,
     );
   }
-  const ids: KnowledgeDatabaseId[] = hasPostgres ? ['POSTGRES_15', 'PGLITE'] : ['PGLITE'];
-  const postgres = hasPostgres ? TestDatabases.create({ ids: ['POSTGRES_15'] }) : undefined;
+  const ids: KnowledgeDatabaseId[] = hasPostgres
+    ? ['POSTGRES_15', 'PGLITE']
+    : ['PGLITE'];
+  const postgres = hasPostgres
+    ? TestDatabases.create({ ids: ['POSTGRES_15'] })
+    : undefined;
   const opened: Knex[] = [];
   afterAll(async () => {
     await Promise.all(opened.splice(0).map(knex => knex.destroy()));

@@ -10,7 +10,10 @@ jest.setTimeout(120_000);
 
 const databases = knowledgeTestDatabases();
 const DIMS = 16;
-const model: EmbeddingModel = { key: embeddingModelKey('fake', 'bow', DIMS), dimensions: DIMS };
+const model: EmbeddingModel = {
+  key: embeddingModelKey('fake', 'bow', DIMS),
+  dimensions: DIMS,
+};
 const words = new CountingEmbeddings(DIMS);
 
 async function write(
@@ -18,7 +21,11 @@ async function write(
   source: string,
   id: string,
   chunks: string[],
-  extra: { entityRef?: string; model?: EmbeddingModel; embed?: (text: string) => number[] } = {},
+  extra: {
+    entityRef?: string;
+    model?: EmbeddingModel;
+    embed?: (text: string) => number[];
+  } = {},
 ) {
   const m = extra.model ?? model;
   const embed = extra.embed ?? ((text: string) => words.vector(text));
@@ -41,7 +48,10 @@ async function write(
   );
 }
 
-const query = (text: string, extra: Partial<Parameters<KnowledgeStore['search']>[1]> = {}) => ({
+const query = (
+  text: string,
+  extra: Partial<Parameters<KnowledgeStore['search']>[1]> = {},
+) => ({
   text,
   vector: words.vector(text),
   limit: 5,
@@ -58,28 +68,55 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
   });
 
   it('stores a document with its chunks and reports its state', async () => {
-    await write(store, 'docs', 'a', ['kubernetes deployment guide', 'rollback steps']);
+    await write(store, 'docs', 'a', [
+      'kubernetes deployment guide',
+      'rollback steps',
+    ]);
     const states = await store.getDocumentStates('docs');
-    expect(states.get('a')).toMatchObject({ embeddingModel: model.key, chunkCount: 2 });
-    expect(await store.countBySource()).toEqual(new Map([['docs', { documents: 1, chunks: 2 }]]));
+    expect(states.get('a')).toMatchObject({
+      embeddingModel: model.key,
+      chunkCount: 2,
+    });
+    expect(await store.countBySource()).toEqual(
+      new Map([['docs', { documents: 1, chunks: 2 }]]),
+    );
 
     // Writing again replaces the chunks instead of adding to them.
     await write(store, 'docs', 'a', ['only one chunk now']);
-    expect((await store.getDocumentStates('docs')).get('a')?.chunkCount).toBe(1);
-    const { rows } = await knex.raw(`SELECT content FROM embeddings WHERE document_id = 'a'`);
+    expect((await store.getDocumentStates('docs')).get('a')?.chunkCount).toBe(
+      1,
+    );
+    const { rows } = await knex.raw(
+      `SELECT content FROM embeddings WHERE document_id = 'a'`,
+    );
     expect(rows).toEqual([{ content: 'only one chunk now' }]);
   });
 
   it('finds chunks by meaning and by keyword and fuses both rankings', async () => {
-    await write(store, 'docs', 'k8s', ['how to deploy the payments service to kubernetes']);
-    await write(store, 'docs', 'lunch', ['the cafeteria lunch menu for this week']);
-    await write(store, 'docs', 'oncall', ['on-call rotation and escalation policy for incidents']);
+    await write(store, 'docs', 'k8s', [
+      'how to deploy the payments service to kubernetes',
+    ]);
+    await write(store, 'docs', 'lunch', [
+      'the cafeteria lunch menu for this week',
+    ]);
+    await write(store, 'docs', 'oncall', [
+      'on-call rotation and escalation policy for incidents',
+    ]);
     // A keyword the vector leg cannot see (its vector is unrelated), found by full-text search.
-    await write(store, 'docs', 'error', ['ERR_PGVECTOR_4711 means the index is missing'], {
-      embed: () => words.vector('completely unrelated filler text'),
-    });
+    await write(
+      store,
+      'docs',
+      'error',
+      ['ERR_PGVECTOR_4711 means the index is missing'],
+      {
+        embed: () => words.vector('completely unrelated filler text'),
+      },
+    );
 
-    const results = await store.search(model, query('deploy payments to kubernetes'));
+    const results = await store.search(
+      model,
+      query('deploy payments to kubernetes'),
+    );
     expect(results[0]).toMatchObject({
       documentId: 'k8s',
       title: 'Title k8s',
@@ -94,16 +131,30 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
   });
 
   it('filters by source and by entity ref', async () => {
-    await write(store, 'catalog', 'svc', ['payments service owned by team a'], { entityRef: 'component:default/payments' });
-    await write(store, 'github', 'readme', ['payments service readme'], { entityRef: 'component:default/payments' });
-    await write(store, 'github', 'other', ['payments gateway readme'], { entityRef: 'component:default/gateway' });
+    await write(store, 'catalog', 'svc', ['payments service owned by team a'], {
+      entityRef: 'component:default/payments',
+    });
+    await write(store, 'github', 'readme', ['payments service readme'], {
+      entityRef: 'component:default/payments',
+    });
+    await write(store, 'github', 'other', ['payments gateway readme'], {
+      entityRef: 'component:default/gateway',
+    });
 
-    const github = await store.search(model, query('payments', { sources: ['github'] }));
+    const github = await store.search(
+      model,
+      query('payments', { sources: ['github'] }),
+    );
     expect(github.map(r => r.documentId).sort()).toEqual(['other', 'readme']);
 
-    const entity = await store.search(model, query('payments', { entityRefs: ['component:default/payments'] }));
+    const entity = await store.search(
+      model,
+      query('payments', { entityRefs: ['component:default/payments'] }),
+    );
     expect(entity.map(r => r.documentId).sort()).toEqual(['readme', 'svc']);
-    expect(entity.every(r => r.entityRef === 'component:default/payments')).toBe(true);
+    expect(
+      entity.every(r => r.entityRef === 'component:default/payments'),
+    ).toBe(true);
   });
 
   it('prunes documents that are not kept, with their chunks', async () => {
@@ -111,32 +162,65 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
     await write(store, 'docs', 'drop', ['dropped text', 'more dropped text']);
     await write(store, 'other', 'drop', ['another source is untouched']);
 
-    expect(await store.pruneDocuments('docs', new Set(['keep']))).toEqual({ documents: 1, chunks: 2 });
-    expect([...(await store.getDocumentStates('docs')).keys()]).toEqual(['keep']);
+    expect(await store.pruneDocuments('docs', new Set(['keep']))).toEqual({
+      documents: 1,
+      chunks: 2,
+    });
+    expect([...(await store.getDocumentStates('docs')).keys()]).toEqual([
+      'keep',
+    ]);
     expect((await store.getDocumentStates('other')).size).toBe(1);
     const results = await store.search(model, query('dropped text'));
-    expect(results.map(r => `${r.source}/${r.documentId}`)).not.toContain('docs/drop');
+    expect(results.map(r => `${r.source}/${r.documentId}`)).not.toContain(
+      'docs/drop',
+    );
   });
 
   it('indexes a 768-dimension model with vector and a 3,072-dimension model with halfvec, and searches only the current model', async () => {
-    const small: EmbeddingModel = { key: embeddingModelKey('ollama', 'nomic-embed-text', 768), dimensions: 768 };
-    const large: EmbeddingModel = { key: embeddingModelKey('azureOpenAi', 'text-embedding-3-large', 3072), dimensions: 3072 };
+    const small: EmbeddingModel = {
+      key: embeddingModelKey('ollama', 'nomic-embed-text', 768),
+      dimensions: 768,
+    };
+    const large: EmbeddingModel = {
+      key: embeddingModelKey('azureOpenAi', 'text-embedding-3-large', 3072),
+      dimensions: 3072,
+    };
     const smallWords = new CountingEmbeddings(768);
     const largeWords = new CountingEmbeddings(3072);
     const indexes = async () =>
-      (await knex.raw(`SELECT indexdef FROM pg_indexes WHERE tablename = 'embeddings' AND indexname LIKE 'embeddings_hnsw_%'`)).rows.map(
-        (r: { indexdef: string }) => r.indexdef,
-      );
+      (
+        await knex.raw(
+          `SELECT indexdef FROM pg_indexes WHERE tablename = 'embeddings' AND indexname LIKE 'embeddings_hnsw_%'`,
+        )
+      ).rows.map((r: { indexdef: string }) => r.indexdef);
 
     await store.prepareModel(small);
-    expect(await indexes()).toEqual([expect.stringMatching(/USING hnsw \(\(\(?embedding\)?::vector\(768\)\) vector_cosine_ops\)/)]);
-    await write(store, 'docs', 'old', ['kubernetes deployment'], { model: small, embed: t => smallWords.vector(t) });
+    expect(await indexes()).toEqual([
+      expect.stringMatching(
+        /USING hnsw \(\(\(?embedding\)?::vector\(768\)\) vector_cosine_ops\)/,
+      ),
+    ]);
+    await write(store, 'docs', 'old', ['kubernetes deployment'], {
+      model: small,
+      embed: t => smallWords.vector(t),
+    });
 
     await store.prepareModel(large);
-    expect(await indexes()).toEqual([expect.stringMatching(/USING hnsw \(\(\(?embedding\)?::halfvec\(3072\)\) halfvec_cosine_ops\)/)]);
-    await write(store, 'docs', 'new', ['kubernetes deployment too'], { model: large, embed: t => largeWords.vector(t) });
+    expect(await indexes()).toEqual([
+      expect.stringMatching(
+        /USING hnsw \(\(\(?embedding\)?::halfvec\(3072\)\) halfvec_cosine_ops\)/,
+      ),
+    ]);
+    await write(store, 'docs', 'new', ['kubernetes deployment too'], {
+      model: large,
+      embed: t => largeWords.vector(t),
+    });
 
-    const results = await store.search(large, { text: 'unrelated words', vector: largeWords.vector('kubernetes deployment'), limit: 5 });
+    const results = await store.search(large, {
+      text: 'unrelated words',
+      vector: largeWords.vector('kubernetes deployment'),
+      limit: 5,
+    });
     // The old model's chunk is neither a vector hit nor a keyword hit for this text: no stale vectors.
     expect(results.map(r => r.documentId)).toEqual(['new']);
   });
@@ -157,10 +241,18 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
     await store.optimize();
 
     // The query's vector is d4242's own, and its text names d4242's unique word.
-    const { rows } = await knex.raw(`SELECT embedding::text AS v FROM embeddings WHERE document_id = 'd4242'`);
-    const bulkQuery = { text: 'word4242', vector: pgvector.fromSql(rows[0].v) as number[], limit: 10 };
+    const { rows } = await knex.raw(
+      `SELECT embedding::text AS v FROM embeddings WHERE document_id = 'd4242'`,
+    );
+    const bulkQuery = {
+      text: 'word4242',
+      vector: pgvector.fromSql(rows[0].v) as number[],
+      limit: 10,
+    };
     const plan = await store.explainSearch(model, bulkQuery);
-    expect(plan).toMatch(/Index Scan using embeddings_hnsw_[0-9a-f]+ on embeddings/);
+    expect(plan).toMatch(
+      /Index Scan using embeddings_hnsw_[0-9a-f]+ on embeddings/,
+    );
     expect(plan).toMatch(/Bitmap Index Scan on embeddings_tsv_idx/);
     const results = await store.search(model, bulkQuery);
     expect(results).toHaveLength(10);

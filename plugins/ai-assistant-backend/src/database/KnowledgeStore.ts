@@ -1,7 +1,11 @@
 import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import { buildHybridSearchSql, HybridWeights } from './hybridSearchSql';
-import { EmbeddingModel, planVectorIndex, VectorIndexPlan } from './vectorIndex';
+import {
+  EmbeddingModel,
+  planVectorIndex,
+  VectorIndexPlan,
+} from './vectorIndex';
 
 /** What the store remembers of a document between runs. */
 export interface DocumentState {
@@ -72,8 +76,14 @@ export class KnowledgeStore {
   ) {}
 
   /** Wraps an already migrated database. */
-  static create(options: { knex: Knex; weights?: HybridWeights }): KnowledgeStore {
-    return new KnowledgeStore(options.knex, options.weights ?? { vectorWeight: 1, textWeight: 1 });
+  static create(options: {
+    knex: Knex;
+    weights?: HybridWeights;
+  }): KnowledgeStore {
+    return new KnowledgeStore(
+      options.knex,
+      options.weights ?? { vectorWeight: 1, textWeight: 1 },
+    );
   }
 
   /**
@@ -91,11 +101,15 @@ export class KnowledgeStore {
     return plan;
   }
 
-  private async createIndexFor(model: EmbeddingModel): Promise<VectorIndexPlan> {
+  private async createIndexFor(
+    model: EmbeddingModel,
+  ): Promise<VectorIndexPlan> {
     const plan = planVectorIndex(model);
     await this.knex.transaction(async trx => {
       // Serializes index changes across backends sharing the database.
-      await trx.raw(`SELECT pg_advisory_xact_lock(hashtext('ai-assistant:vector-index'))`);
+      await trx.raw(
+        `SELECT pg_advisory_xact_lock(hashtext('ai-assistant:vector-index'))`,
+      );
       const existing = await trx.raw(
         `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'embeddings' AND indexname LIKE 'embeddings_hnsw_%'`,
       );
@@ -115,7 +129,13 @@ export class KnowledgeStore {
   async getDocumentStates(source: string): Promise<Map<string, DocumentState>> {
     const rows = await this.knex('documents')
       .where({ source })
-      .select('document_id', 'content_hash', 'version', 'embedding_model', 'chunk_count');
+      .select(
+        'document_id',
+        'content_hash',
+        'version',
+        'embedding_model',
+        'chunk_count',
+      );
     return new Map(
       rows.map(row => [
         row.document_id,
@@ -145,7 +165,11 @@ export class KnowledgeStore {
     const rows = await this.knex('embeddings')
       .where({ source, embedding_model: modelKey })
       .whereIn('document_id', documentIds)
-      .select('document_id', 'content_hash', this.knex.raw('embedding::text AS embedding'));
+      .select(
+        'document_id',
+        'content_hash',
+        this.knex.raw('embedding::text AS embedding'),
+      );
     for (const row of rows) {
       let byHash = result.get(row.document_id);
       if (!byHash) {
@@ -227,13 +251,17 @@ export class KnowledgeStore {
    * buffer, which otherwise makes the planner avoid the index) and refreshes statistics.
    */
   async optimize(): Promise<void> {
-    await this.knex.raw(`SELECT gin_clean_pending_list('embeddings_tsv_idx'::regclass)`);
+    await this.knex.raw(
+      `SELECT gin_clean_pending_list('embeddings_tsv_idx'::regclass)`,
+    );
     await this.knex.raw('ANALYZE embeddings');
     await this.knex.raw('ANALYZE documents');
   }
 
   /** Counts stored documents and chunks, per ingestor. */
-  async countBySource(): Promise<Map<string, { documents: number; chunks: number }>> {
+  async countBySource(): Promise<
+    Map<string, { documents: number; chunks: number }>
+  > {
     const { rows } = await this.knex.raw(
       'SELECT source, count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks FROM documents GROUP BY source',
     );
@@ -249,11 +277,20 @@ export class KnowledgeStore {
    * Hybrid retrieval: nearest chunks by vector (HNSW, current model only) and best chunks by
    * Postgres full-text search, fused into one ranking by weighted reciprocal rank fusion.
    */
-  async search(model: EmbeddingModel, query: KnowledgeQuery): Promise<KnowledgeSearchResult[]> {
+  async search(
+    model: EmbeddingModel,
+    query: KnowledgeQuery,
+  ): Promise<KnowledgeSearchResult[]> {
     const plan = await this.prepareModel(model);
-    const { sql, bindings, candidates } = buildHybridSearchSql(plan, model, query, this.weights);
-    const rows = await this.inSearchTransaction(candidates, async trx =>
-      (await trx.raw(sql, bindings)).rows,
+    const { sql, bindings, candidates } = buildHybridSearchSql(
+      plan,
+      model,
+      query,
+      this.weights,
+    );
+    const rows = await this.inSearchTransaction(
+      candidates,
+      async trx => (await trx.raw(sql, bindings)).rows,
     );
     return rows.map((row: any) => ({
       chunkId: String(row.id),
@@ -273,13 +310,24 @@ export class KnowledgeStore {
    * The query plan of a hybrid search, as `EXPLAIN` prints it: shows whether the HNSW and
    * full-text indexes are used. For troubleshooting and tests.
    */
-  async explainSearch(model: EmbeddingModel, query: KnowledgeQuery): Promise<string> {
+  async explainSearch(
+    model: EmbeddingModel,
+    query: KnowledgeQuery,
+  ): Promise<string> {
     const plan = await this.prepareModel(model);
-    const { sql, bindings, candidates } = buildHybridSearchSql(plan, model, query, this.weights);
-    const rows = await this.inSearchTransaction(candidates, async trx =>
-      (await trx.raw(`EXPLAIN ${sql}`, bindings)).rows,
+    const { sql, bindings, candidates } = buildHybridSearchSql(
+      plan,
+      model,
+      query,
+      this.weights,
     );
-    return rows.map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN']).join('\n');
+    const rows = await this.inSearchTransaction(
+      candidates,
+      async trx => (await trx.raw(`EXPLAIN ${sql}`, bindings)).rows,
+    );
+    return rows
+      .map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN'])
+      .join('\n');
   }
 
   private async inSearchTransaction<T>(

@@ -19,7 +19,12 @@ const tables = async (knex: Knex) =>
 describe.each(databases.eachId())('migrations on %s', databaseId => {
   it('create the tables the deployment guide names, and roll back to nothing', async () => {
     const knex = await databases.init(databaseId);
-    expect(await tables(knex)).toEqual(['conversations', 'documents', 'embeddings', 'ingestion_runs']);
+    expect(await tables(knex)).toEqual([
+      'conversations',
+      'documents',
+      'embeddings',
+      'ingestion_runs',
+    ]);
 
     await migrateDownAll(knex);
     expect(await tables(knex)).toEqual([]);

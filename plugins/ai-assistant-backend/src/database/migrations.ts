@@ -5,14 +5,20 @@ const migrationsDir = resolvePackagePath(
   '@ai-assistant/backstage-plugin-ai-assistant-backend',
   'migrations',
 );
-const config = { directory: migrationsDir, tableName: 'ai_assistant_knex_migrations' };
+const config = {
+  directory: migrationsDir,
+  tableName: 'ai_assistant_knex_migrations',
+};
 
 /**
  * Brings the knowledge store's tables up to date. When several backends start at once on one
  * database, knex lets one of them migrate and fails the others with MigrationLocked; those
  * wait for the winner instead of failing startup.
  */
-export async function migrateUp(knex: Knex, timeoutMs = 120_000): Promise<void> {
+export async function migrateUp(
+  knex: Knex,
+  timeoutMs = 120_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
@@ -22,7 +28,9 @@ export async function migrateUp(knex: Knex, timeoutMs = 120_000): Promise<void> 
       if (error?.name !== 'MigrationLocked' || Date.now() > deadline) {
         throw error;
       }
-      await new Promise(resolve => setTimeout(resolve, 250 + Math.random() * 250));
+      await new Promise(resolve =>
+        setTimeout(resolve, 250 + Math.random() * 250),
+      );
     }
   }
 }

@@ -14,7 +14,8 @@ export async function ensureVectorExtension(knex: Knex): Promise<void> {
   const available = await knex.raw(
     `SELECT 1 FROM pg_available_extensions WHERE name = 'vector'`,
   );
-  const database = (await knex.raw('SELECT current_database() AS name')).rows[0].name;
+  const database = (await knex.raw('SELECT current_database() AS name')).rows[0]
+    .name;
   if (available.rows.length === 0) {
     throw new Error(
       `The AI assistant needs the PostgreSQL extension "vector" (pgvector), which is not installed on the database server of "${database}". ` +

@@ -25,8 +25,15 @@ export interface VectorIndexPlan {
 }
 
 /** Builds the stored model key; only characters that are safe inside a SQL literal remain. */
-export function embeddingModelKey(providerId: string, model: string, dimensions: number): string {
-  return `${providerId}/${model}/${dimensions}`.replace(/[^A-Za-z0-9._:/@+-]/g, '_');
+export function embeddingModelKey(
+  providerId: string,
+  model: string,
+  dimensions: number,
+): string {
+  return `${providerId}/${model}/${dimensions}`.replace(
+    /[^A-Za-z0-9._:/@+-]/g,
+    '_',
+  );
 }
 
 /**
@@ -36,20 +43,17 @@ export function embeddingModelKey(providerId: string, model: string, dimensions:
 export function planVectorIndex(model: EmbeddingModel): VectorIndexPlan {
   const { dimensions, key } = model;
   if (!Number.isInteger(dimensions) || dimensions < 1) {
-    throw new Error(`Invalid embedding dimension ${dimensions} for model ${key}`);
+    throw new Error(
+      `Invalid embedding dimension ${dimensions} for model ${key}`,
+    );
   }
   if (!/^[A-Za-z0-9._:/@+-]+$/.test(key)) {
     throw new Error(`Invalid embedding model key ${key}`);
   }
-  const type =
-    dimensions <= MAX_VECTOR_INDEX_DIMENSIONS
-      ? 'vector'
-      : dimensions <= MAX_HALFVEC_INDEX_DIMENSIONS
-        ? 'halfvec'
-        : undefined;
-  if (!type) {
+  if (dimensions > MAX_HALFVEC_INDEX_DIMENSIONS) {
     return { column: 'embedding', cast: `vector(${dimensions})` };
   }
+  const type = dimensions <= MAX_VECTOR_INDEX_DIMENSIONS ? 'vector' : 'halfvec';
   const name = `embeddings_hnsw_${createHash('sha256').update(key).digest('hex').slice(0, 16)}`;
   const column = `(embedding::${type}(${dimensions}))`;
   return {

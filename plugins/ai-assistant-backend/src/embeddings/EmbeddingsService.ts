@@ -45,7 +45,10 @@ export class EmbeddingsService {
   /** Embeds a search query. */
   async embedQuery(text: string): Promise<number[]> {
     const { dimensions } = await this.getModel();
-    return this.check(await this.provider.embeddings.embedQuery(text), dimensions);
+    return this.check(
+      await this.provider.embeddings.embedQuery(text),
+      dimensions,
+    );
   }
 
   private async resolveModel(): Promise<EmbeddingModel> {

@@ -1,6 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { Knex } from 'knex';
-import { countingEmbeddingsProvider, doc, FakeIngestor } from '../__testUtils__/fakes';
+import {
+  countingEmbeddingsProvider,
+  doc,
+  FakeIngestor,
+} from '../__testUtils__/fakes';
 import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
 import { IngestionRunStore } from '../database/IngestionRunStore';
 import { KnowledgeStore } from '../database/KnowledgeStore';
@@ -32,7 +36,10 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
     runs = IngestionRunStore.create({ knex });
   });
 
-  function pipelineWith(provider = countingEmbeddingsProvider(), batchSize = 2) {
+  function pipelineWith(
+    provider = countingEmbeddingsProvider(),
+    batchSize = 2,
+  ) {
     const embeddings = new EmbeddingsService(provider);
     const pipeline = new IngestionPipeline({
       store,
@@ -58,39 +65,72 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
     const { pipeline, provider } = pipelineWith();
     const ingestor = new FakeIngestor();
     ingestor.documents = [
-      doc('deploy', guide('Run the rollback job to restore the previous release.')),
-      doc('oncall', 'Escalate incidents to the on-call engineer of the owning team.'),
+      doc(
+        'deploy',
+        guide('Run the rollback job to restore the previous release.'),
+      ),
+      doc(
+        'oncall',
+        'Escalate incidents to the on-call engineer of the owning team.',
+      ),
     ];
 
     const first = await pipeline.run(ingestor, signal());
-    expect(first).toMatchObject({ state: 'succeeded', documents: 2, chunksEmbedded: 4, chunksSkipped: 0 });
+    expect(first).toMatchObject({
+      state: 'succeeded',
+      documents: 2,
+      chunksEmbedded: 4,
+      chunksSkipped: 0,
+    });
     // Calls never exceed the batch size of two chunks.
     expect(provider.embeddings.batches.every(size => size <= 2)).toBe(true);
     expect(provider.embeddings.texts).toHaveLength(4);
 
     provider.embeddings.calls = 0;
     const second = await pipeline.run(ingestor, signal());
-    expect(second).toMatchObject({ state: 'succeeded', documents: 2, documentsUnchanged: 2, chunksEmbedded: 0, chunksSkipped: 4 });
+    expect(second).toMatchObject({
+      state: 'succeeded',
+      documents: 2,
+      documentsUnchanged: 2,
+      chunksEmbedded: 0,
+      chunksSkipped: 4,
+    });
     expect(provider.embeddings.calls).toBe(0);
   });
 
   it('re-embeds only the changed chunks of an edited document', async () => {
     const { pipeline, provider, search } = pipelineWith();
     const ingestor = new FakeIngestor();
-    ingestor.documents = [doc('deploy', guide('Run the rollback job to restore the previous release.'))];
+    ingestor.documents = [
+      doc(
+        'deploy',
+        guide('Run the rollback job to restore the previous release.'),
+      ),
+    ];
     await pipeline.run(ingestor, signal());
 
     provider.embeddings.texts = [];
-    ingestor.documents = [doc('deploy', guide('Page the release manager, then revert the feature flag.'))];
+    ingestor.documents = [
+      doc(
+        'deploy',
+        guide('Page the release manager, then revert the feature flag.'),
+      ),
+    ];
     const run = await pipeline.run(ingestor, signal());
 
-    expect(run).toMatchObject({ state: 'succeeded', chunksEmbedded: 1, chunksSkipped: 2 });
+    expect(run).toMatchObject({
+      state: 'succeeded',
+      chunksEmbedded: 1,
+      chunksSkipped: 2,
+    });
     expect(provider.embeddings.texts).toEqual([
       '## Rollback\n\nPage the release manager, then revert the feature flag.',
     ]);
     const hits = await search('revert the feature flag');
     expect(hits[0].content).toContain('revert the feature flag');
-    expect((await search('restore the previous release')).map(h => h.content).join()).not.toContain('rollback job');
+    expect(
+      (await search('restore the previous release')).map(h => h.content).join(),
+    ).not.toContain('rollback job');
   });
 
   it('removes the chunks of a document the source no longer has', async () => {
@@ -106,9 +146,17 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
     ingestor.documents = ingestor.documents.slice(0, 1);
     const run = await pipeline.run(ingestor, signal());
 
-    expect(run).toMatchObject({ state: 'succeeded', documentsPruned: 1, chunksPruned: 1 });
-    expect((await search('lasagne cafeteria')).map(h => h.documentId)).not.toContain('lunch');
-    expect(await store.countBySource()).toEqual(new Map([['fake', { documents: 1, chunks: 3 }]]));
+    expect(run).toMatchObject({
+      state: 'succeeded',
+      documentsPruned: 1,
+      chunksPruned: 1,
+    });
+    expect(
+      (await search('lasagne cafeteria')).map(h => h.documentId),
+    ).not.toContain('lunch');
+    expect(await store.countBySource()).toEqual(
+      new Map([['fake', { documents: 1, chunks: 3 }]]),
+    );
   });
 
   it('prunes nothing when the ingestor fails midway, and the previous index stays searchable', async () => {
@@ -127,23 +175,43 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
     expect(failed.state).toBe('failed');
     expect(failed.error).toContain('source unavailable');
     expect(failed.documentsPruned).toBe(0);
-    expect([...(await store.getDocumentStates('fake')).keys()].sort()).toEqual(['a', 'b', 'c']);
+    expect([...(await store.getDocumentStates('fake')).keys()].sort()).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
     expect((await search('rotate the gamma keys'))[0].documentId).toBe('c');
     const [latest] = await runs.list('fake', 1);
-    expect(latest).toMatchObject({ state: 'failed', error: expect.stringContaining('source unavailable') });
+    expect(latest).toMatchObject({
+      state: 'failed',
+      error: expect.stringContaining('source unavailable'),
+    });
   });
 
   it('re-embeds everything on the next run after the embeddings model changes, without manual SQL', async () => {
     const ingestor = new FakeIngestor();
-    ingestor.documents = [doc('deploy', guide('Run the rollback job.')), doc('oncall', 'Escalate to on-call.')];
-    await pipelineWith(countingEmbeddingsProvider({ model: 'small', dimensions: 16 })).pipeline.run(ingestor, signal());
+    ingestor.documents = [
+      doc('deploy', guide('Run the rollback job.')),
+      doc('oncall', 'Escalate to on-call.'),
+    ];
+    await pipelineWith(
+      countingEmbeddingsProvider({ model: 'small', dimensions: 16 }),
+    ).pipeline.run(ingestor, signal());
 
-    const { pipeline, provider, search } = pipelineWith(countingEmbeddingsProvider({ model: 'large', dimensions: 24 }));
+    const { pipeline, provider, search } = pipelineWith(
+      countingEmbeddingsProvider({ model: 'large', dimensions: 24 }),
+    );
     const run = await pipeline.run(ingestor, signal());
 
-    expect(run).toMatchObject({ state: 'succeeded', chunksEmbedded: 4, chunksSkipped: 0 });
+    expect(run).toMatchObject({
+      state: 'succeeded',
+      chunksEmbedded: 4,
+      chunksSkipped: 0,
+    });
     expect(provider.embeddings.texts).toHaveLength(4);
-    const { rows } = await knex.raw('SELECT DISTINCT embedding_model FROM embeddings');
+    const { rows } = await knex.raw(
+      'SELECT DISTINCT embedding_model FROM embeddings',
+    );
     expect(rows).toEqual([{ embedding_model: 'fake/large/24' }]);
     expect((await search('escalate to on-call'))[0].documentId).toBe('oncall');
   });
@@ -151,7 +219,9 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
   it('keeps documents an incremental ingestor declares unchanged without re-reading them', async () => {
     const { pipeline, provider } = pipelineWith();
     const ingestor = new FakeIngestor();
-    ingestor.documents = [doc('readme', 'Readme of the payments service.', { version: 'sha-1' })];
+    ingestor.documents = [
+      doc('readme', 'Readme of the payments service.', { version: 'sha-1' }),
+    ];
     await pipeline.run(ingestor, signal());
 
     provider.embeddings.calls = 0;
@@ -165,7 +235,12 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
     };
     const run = await pipeline.run(incremental, signal());
 
-    expect(run).toMatchObject({ state: 'succeeded', documents: 1, documentsUnchanged: 1, documentsPruned: 0 });
+    expect(run).toMatchObject({
+      state: 'succeeded',
+      documents: 1,
+      documentsUnchanged: 1,
+      documentsPruned: 0,
+    });
     expect(provider.embeddings.calls).toBe(0);
     expect((await store.getDocumentStates('fake')).has('readme')).toBe(true);
   });

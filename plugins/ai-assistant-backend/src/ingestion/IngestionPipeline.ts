@@ -62,7 +62,13 @@ export class IngestionPipeline {
     try {
       const model = await embeddings.getModel();
       await store.prepareModel(model);
-      const state: RunState = { source: ingestor.id, model, counts, pending: [], pendingChunks: 0 };
+      const state: RunState = {
+        source: ingestor.id,
+        model,
+        counts,
+        pending: [],
+        pendingChunks: 0,
+      };
       const known = await store.getDocumentStates(ingestor.id);
       const seen = new Set<string>();
 
@@ -86,7 +92,9 @@ export class IngestionPipeline {
           continue;
         }
         if (seen.has(document.id)) {
-          log.warn(`Skipped a second document with id ${document.id} from ${ingestor.id}`);
+          log.warn(
+            `Skipped a second document with id ${document.id} from ${ingestor.id}`,
+          );
           continue;
         }
         seen.add(document.id);
@@ -117,7 +125,10 @@ export class IngestionPipeline {
       const pruned = await store.pruneDocuments(ingestor.id, seen);
       counts.documentsPruned = pruned.documents;
       counts.chunksPruned = pruned.chunks;
-      if (counts.chunksEmbedded + counts.chunksPruned > 0 || counts.documents > counts.documentsUnchanged) {
+      if (
+        counts.chunksEmbedded + counts.chunksPruned > 0 ||
+        counts.documents > counts.documentsUnchanged
+      ) {
         await store.optimize();
       }
       await runs.finish(runId, 'succeeded', counts);
@@ -125,7 +136,14 @@ export class IngestionPipeline {
         durationMs: Date.now() - startedAt.getTime(),
         ...counts,
       });
-      return { id: runId, ingestor: ingestor.id, state: 'succeeded', startedAt, finishedAt: new Date(), ...counts };
+      return {
+        id: runId,
+        ingestor: ingestor.id,
+        state: 'succeeded',
+        startedAt,
+        finishedAt: new Date(),
+        ...counts,
+      };
     } catch (error) {
       const message = signal.aborted
         ? `Aborted: ${String(signal.reason?.message ?? signal.reason ?? 'timeout')}`
@@ -135,7 +153,15 @@ export class IngestionPipeline {
         error: message,
         ...counts,
       });
-      return { id: runId, ingestor: ingestor.id, state: 'failed', startedAt, finishedAt: new Date(), error: message, ...counts };
+      return {
+        id: runId,
+        ingestor: ingestor.id,
+        state: 'failed',
+        startedAt,
+        finishedAt: new Date(),
+        error: message,
+        ...counts,
+      };
     }
   }
 
@@ -162,7 +188,11 @@ export class IngestionPipeline {
       prepared.push(
         chunks.map(content => {
           const contentHash = sha256(content);
-          const chunk: StoredChunk = { content, contentHash, embedding: stored?.get(contentHash) ?? '' };
+          const chunk: StoredChunk = {
+            content,
+            contentHash,
+            embedding: stored?.get(contentHash) ?? '',
+          };
           if (chunk.embedding) {
             state.counts.chunksSkipped += 1;
           } else {

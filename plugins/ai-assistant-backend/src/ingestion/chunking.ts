@@ -16,7 +16,10 @@ export type Chunker = (document: IngestionDocument) => Promise<string[]>;
 /** Creates the chunker for the configured sizes. */
 export function createChunker(options: ChunkingOptions): Chunker {
   const plain = new RecursiveCharacterTextSplitter(options);
-  const markdown = RecursiveCharacterTextSplitter.fromLanguage('markdown', options);
+  const markdown = RecursiveCharacterTextSplitter.fromLanguage(
+    'markdown',
+    options,
+  );
   return async document => {
     const splitter = document.markdown ? markdown : plain;
     const chunks = await splitter.splitText(document.content);
@@ -33,7 +36,10 @@ export function sha256(text: string): string {
  * Hash of everything that shapes a document's stored chunks. When it is unchanged since the
  * last run (and the model too), the document is skipped without chunking or embedding.
  */
-export function hashDocument(document: IngestionDocument, options: ChunkingOptions): string {
+export function hashDocument(
+  document: IngestionDocument,
+  options: ChunkingOptions,
+): string {
   return sha256(
     JSON.stringify([
       options.chunkSize,

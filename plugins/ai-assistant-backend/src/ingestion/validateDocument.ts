@@ -6,7 +6,9 @@ import type { IngestionDocument } from '@ai-assistant/backstage-plugin-ai-assist
  *
  * @returns what is wrong, or undefined when the document is fine
  */
-export function validateDocument(document: IngestionDocument): string | undefined {
+export function validateDocument(
+  document: IngestionDocument,
+): string | undefined {
   if (!document || typeof document !== 'object') {
     return 'it is not an object';
   }
@@ -18,10 +20,16 @@ export function validateDocument(document: IngestionDocument): string | undefine
   if (document.id.length === 0) {
     return 'id must not be empty';
   }
-  if (document.entityRef !== undefined && typeof document.entityRef !== 'string') {
+  if (
+    document.entityRef !== undefined &&
+    typeof document.entityRef !== 'string'
+  ) {
     return `entityRef must be a string (document ${document.id})`;
   }
-  if (document.updatedAt !== undefined && Number.isNaN(new Date(document.updatedAt).getTime())) {
+  if (
+    document.updatedAt !== undefined &&
+    Number.isNaN(new Date(document.updatedAt).getTime())
+  ) {
     return `updatedAt must be a date (document ${document.id})`;
   }
   return undefined;

@@ -33,16 +33,23 @@ export class HealthService {
   ) {}
 
   async check(): Promise<HealthReport> {
-    const { knex, databaseKind, embeddings, modelProviders, runs } = this.options;
+    const { knex, databaseKind, embeddings, modelProviders, runs } =
+      this.options;
     const database = await attempt(async () => {
       const row = (
-        await knex.raw(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`)
+        await knex.raw(
+          `SELECT extversion FROM pg_extension WHERE extname = 'vector'`,
+        )
       ).rows[0];
       return { kind: databaseKind, pgvector: row?.extversion };
     });
     const embeddingsHealth = await attempt(async () => {
       const model = await embeddings.getModel();
-      return { provider: embeddings.providerId, model: model.key, dimensions: model.dimensions };
+      return {
+        provider: embeddings.providerId,
+        model: model.key,
+        dimensions: model.dimensions,
+      };
     });
     const models: ComponentHealth =
       modelProviders.length > 0
@@ -50,17 +57,30 @@ export class HealthService {
         : { status: 'error', message: 'No model provider module is installed' };
     const ingestion =
       database.status === 'ok'
-        ? await attempt(async () => ({ lastRuns: await runs.latestPerIngestor() }))
+        ? await attempt(async () => ({
+            lastRuns: await runs.latestPerIngestor(),
+          }))
         : { status: 'error' as const, message: 'database unavailable' };
 
     let status: HealthReport['status'] = 'ok';
     if (database.status === 'error') status = 'error';
-    else if ([embeddingsHealth, models, ingestion].some(c => c.status === 'error')) status = 'degraded';
-    return { status, database, embeddings: embeddingsHealth, models, ingestion };
+    else if (
+      [embeddingsHealth, models, ingestion].some(c => c.status === 'error')
+    )
+      status = 'degraded';
+    return {
+      status,
+      database,
+      embeddings: embeddingsHealth,
+      models,
+      ingestion,
+    };
   }
 }
 
-async function attempt(fn: () => Promise<Record<string, unknown>>): Promise<ComponentHealth> {
+async function attempt(
+  fn: () => Promise<Record<string, unknown>>,
+): Promise<ComponentHealth> {
   try {
     return { status: 'ok', ...(await fn()) };
   } catch (error) {

@@ -1,4 +1,7 @@
-import type { IngestionRun, IngestionRunStore } from '../database/IngestionRunStore';
+import type {
+  IngestionRun,
+  IngestionRunStore,
+} from '../database/IngestionRunStore';
 import type { KnowledgeStore } from '../database/KnowledgeStore';
 import type { IngestionService } from '../ingestion/IngestionService';
 
@@ -24,7 +27,10 @@ export class IngestionStatusService {
   /** One entry per registered ingestor. */
   async status(): Promise<IngestorStatus[]> {
     const { ingestion, runs, store } = this.options;
-    const [latest, counts] = await Promise.all([runs.latestPerIngestor(), store.countBySource()]);
+    const [latest, counts] = await Promise.all([
+      runs.latestPerIngestor(),
+      store.countBySource(),
+    ]);
     return ingestion.ingestorIds.map(id => ({
       id,
       documents: counts.get(id)?.documents ?? 0,

@@ -1,4 +1,7 @@
-import type { HttpAuthService, PermissionsService } from '@backstage/backend-plugin-api';
+import type {
+  HttpAuthService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { NotAllowedError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { aiAssistantIngestionAdminPermission } from '@ai-assistant/backstage-plugin-ai-assistant-common';
@@ -16,7 +19,9 @@ export interface RouterOptions {
 }
 
 /** The REST API of the plugin, mounted at `/api/ai-assistant`. */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { httpAuth, permissions, health, ingestion } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
@@ -28,7 +33,9 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       { credentials },
     );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError('Managing AI assistant ingestion needs the ai-assistant.ingestion.admin permission');
+      throw new NotAllowedError(
+        'Managing AI assistant ingestion needs the ai-assistant.ingestion.admin permission',
+      );
     }
   };
 

@@ -19,8 +19,13 @@ export class ProviderError extends Error {
     secrets?: Array<string | undefined>;
   }) {
     const { provider, model, url, status } = options;
-    const where = [model && `model ${model}`, url && `at ${url}`].filter(Boolean).join(' ');
-    const reason = redact(describeCause(options.cause, status), options.secrets);
+    const where = [model && `model ${model}`, url && `at ${url}`]
+      .filter(Boolean)
+      .join(' ');
+    const reason = redact(
+      describeCause(options.cause, status),
+      options.secrets,
+    );
     super(`${provider}${where ? ` ${where}` : ''} failed: ${reason}`);
     this.name = 'ProviderError';
     this.status = status;
@@ -39,7 +44,10 @@ function describeCause(cause: unknown, status?: number): string {
 }
 
 /** Removes secrets from a text, so that errors and logs can be shown safely. */
-export function redact(text: string, secrets: Array<string | undefined> = []): string {
+export function redact(
+  text: string,
+  secrets: Array<string | undefined> = [],
+): string {
   let result = text;
   for (const secret of secrets) {
     if (secret && secret.length >= 4) {

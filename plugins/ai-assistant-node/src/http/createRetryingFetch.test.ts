@@ -1,21 +1,41 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import {
+  createServer,
+  IncomingMessage,
+  Server,
+  ServerResponse,
+} from 'node:http';
 import { AddressInfo } from 'node:net';
 import { createRetryingFetch, retryAfterMs } from './createRetryingFetch';
 import { ProviderError } from './ProviderError';
 
-type Handler = (req: IncomingMessage, res: ServerResponse, attempt: number) => void;
+type Handler = (
+  req: IncomingMessage,
+  res: ServerResponse,
+  attempt: number,
+) => void;
 
-async function serve(handler: Handler): Promise<{ url: string; attempts: () => number; server: Server }> {
+async function serve(
+  handler: Handler,
+): Promise<{ url: string; attempts: () => number; server: Server }> {
   let attempts = 0;
   const server = createServer((req, res) => handler(req, res, ++attempts));
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/api`, attempts: () => attempts, server };
+  return {
+    url: `http://127.0.0.1:${port}/api`,
+    attempts: () => attempts,
+    server,
+  };
 }
 
 describe('createRetryingFetch', () => {
   let server: Server | undefined;
-  afterEach(() => new Promise<void>(resolve => (server ? server.close(() => resolve()) : resolve())));
+  afterEach(
+    () =>
+      new Promise<void>(resolve =>
+        server ? server.close(() => resolve()) : resolve(),
+      ),
+  );
 
   it('waits as long as Retry-After says after a 429, then succeeds', async () => {
     const target = await serve((_req, res, attempt) => {
@@ -36,13 +56,18 @@ describe('createRetryingFetch', () => {
   it('retries server errors with backoff and returns the last answer when they persist', async () => {
     const target = await serve((_req, res) => res.writeHead(503).end('down'));
     server = target.server;
-    const response = await createRetryingFetch({ maxRetries: 2, baseDelayMs: 5 })(target.url);
+    const response = await createRetryingFetch({
+      maxRetries: 2,
+      baseDelayMs: 5,
+    })(target.url);
     expect(response.status).toBe(503);
     expect(target.attempts()).toBe(3);
   });
 
   it('does not retry a 401', async () => {
-    const target = await serve((_req, res) => res.writeHead(401).end('bad key'));
+    const target = await serve((_req, res) =>
+      res.writeHead(401).end('bad key'),
+    );
     server = target.server;
     const response = await createRetryingFetch({ baseDelayMs: 1 })(target.url);
     expect(response.status).toBe(401);
@@ -55,7 +80,9 @@ describe('createRetryingFetch', () => {
     });
     server = target.server;
     await expect(
-      createRetryingFetch({ maxRetries: 1, timeoutMs: 100, baseDelayMs: 1 })(target.url),
+      createRetryingFetch({ maxRetries: 1, timeoutMs: 100, baseDelayMs: 1 })(
+        target.url,
+      ),
     ).rejects.toThrow('no response within 100 ms');
     expect(target.attempts()).toBe(2);
     target.server.closeAllConnections();
@@ -67,7 +94,9 @@ describe('createRetryingFetch', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('user stopped')), 50);
     await expect(
-      createRetryingFetch({ baseDelayMs: 10_000 })(target.url, { signal: controller.signal }),
+      createRetryingFetch({ baseDelayMs: 10_000 })(target.url, {
+        signal: controller.signal,
+      }),
     ).rejects.toThrow('user stopped');
     expect(target.attempts()).toBe(1);
   });
@@ -76,7 +105,9 @@ describe('createRetryingFetch', () => {
     expect(retryAfterMs(new Headers({ 'retry-after': '2' }))).toBe(2000);
     expect(retryAfterMs(new Headers({ 'retry-after-ms': '150' }))).toBe(150);
     const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
-    expect(retryAfterMs(new Headers({ 'retry-after': inTenSeconds }))).toBeGreaterThan(8_000);
+    expect(
+      retryAfterMs(new Headers({ 'retry-after': inTenSeconds })),
+    ).toBeGreaterThan(8_000);
     expect(retryAfterMs(new Headers())).toBeUndefined();
   });
 });
@@ -94,7 +125,11 @@ describe('ProviderError', () => {
     expect(error.message).toBe(
       'Azure OpenAI model gpt-4o at https://example.openai.azure.com/openai/deployments/gpt-4o failed: the provider rejected the credentials (HTTP 401); check the API key in the config',
     );
-    const other = new ProviderError({ provider: 'Ollama', cause: new Error('key sk-secret-123 leaked'), secrets: ['sk-secret-123'] });
+    const other = new ProviderError({
+      provider: 'Ollama',
+      cause: new Error('key sk-secret-123 leaked'),
+      secrets: ['sk-secret-123'],
+    });
     expect(other.message).toBe('Ollama failed: key [redacted] leaked');
   });
 });

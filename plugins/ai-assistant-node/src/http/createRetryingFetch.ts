@@ -26,7 +26,9 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
  *
  * @public
  */
-export function createRetryingFetch(options: RetryingFetchOptions = {}): typeof fetch {
+export function createRetryingFetch(
+  options: RetryingFetchOptions = {},
+): typeof fetch {
   const {
     maxRetries = 3,
     timeoutMs = 60_000,
@@ -50,7 +52,10 @@ export function createRetryingFetch(options: RetryingFetchOptions = {}): typeof 
       try {
         response = await inner(input, { ...init, signal: controller.signal });
       } catch (error) {
-        failure = controller.signal.aborted && !callerSignal?.aborted ? controller.signal.reason : error;
+        failure =
+          controller.signal.aborted && !callerSignal?.aborted
+            ? controller.signal.reason
+            : error;
       } finally {
         clearTimeout(timer);
         if (failure !== undefined || !response?.body) {
@@ -96,14 +101,15 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
       reject(signal.reason);
       return;
     }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
+    let timer: ReturnType<typeof setTimeout> | undefined = undefined;
     const onAbort = () => {
       clearTimeout(timer);
       reject(signal?.reason);
     };
+    timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

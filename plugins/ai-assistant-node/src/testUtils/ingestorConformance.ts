@@ -1,4 +1,9 @@
-import type { IngestionDocument, Ingestor, IngestorContext } from '../ingestors';
+/* eslint-disable jest/no-export -- these files are test suites that modules import and run */
+import type {
+  IngestionDocument,
+  Ingestor,
+  IngestorContext,
+} from '../ingestors';
 
 /**
  * Options of {@link runIngestorConformanceTests}.
@@ -67,9 +72,9 @@ export function runIngestorConformanceTests(
         expect(document.title.trim().length).toBeGreaterThan(0);
         expect(document.url).toMatch(/^(https?:\/\/|\/)/);
         expect(typeof document.content).toBe('string');
-        if (document.entityRef !== undefined) {
-          expect(document.entityRef).toMatch(/^[^:/]+:[^:/]+\/[^:/]+$/);
-        }
+      }
+      for (const entityRef of first.flatMap(d => d.entityRef ?? [])) {
+        expect(entityRef).toMatch(/^[^:/]+:[^:/]+\/[^:/]+$/);
       }
     });
 
@@ -82,7 +87,9 @@ export function runIngestorConformanceTests(
       const versions = new Map(
         first.filter(d => d.version !== undefined).map(d => [d.id, d.version!]),
       );
-      const { documents, kept } = await collectIngestorRun(ingestor, { knownVersions: versions });
+      const { documents, kept } = await collectIngestorRun(ingestor, {
+        knownVersions: versions,
+      });
       const accounted = new Set([...documents.map(d => d.id), ...kept]);
       expect([...accounted].sort()).toEqual(first.map(d => d.id).sort());
     });
@@ -92,7 +99,9 @@ export function runIngestorConformanceTests(
       controller.abort(new Error('stop'));
       let yielded = 0;
       try {
-        const run = await collectIngestorRun(ingestor, { signal: controller.signal });
+        const run = await collectIngestorRun(ingestor, {
+          signal: controller.signal,
+        });
         yielded = run.documents.length;
       } catch {
         // Throwing is a fine way to stop.
