@@ -35,6 +35,9 @@ fi
 # PGlite imports Node built-ins dynamically, which jest supports only with VM modules.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
 
+echo "Type-checking" >&2
+"${yarn_cli[@]}" tsc
+
 report=$(mktemp -d)/jest.json
 status=0
 "${yarn_cli[@]}" backstage-cli repo test --watchAll=false --verbose --json --outputFile="$report" "$@" || status=$?
