@@ -1,26 +1,17 @@
-import { runEmbeddingsProviderConformanceTests } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
+import {
+  cosineSimilarity,
+  runEmbeddingsProviderConformanceTests,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
 import { LocalEmbeddings } from './LocalEmbeddings';
 
 // The first embedding loads 300 MB of word vectors, a few seconds.
 jest.setTimeout(60_000);
 
-function cosine(a: number[], b: number[]): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}
-
 describe('LocalEmbeddings', () => {
   const embeddings = new LocalEmbeddings();
   const similarity = async (a: string, b: string) => {
     const [va, vb] = await embeddings.embedDocuments([a, b]);
-    return cosine(va, vb);
+    return cosineSimilarity(va, vb);
   };
 
   beforeAll(async () => {
@@ -58,7 +49,7 @@ describe('LocalEmbeddings', () => {
     const vectors = await embeddings.embedDocuments(documents);
     const best = async (question: string) => {
       const q = await embeddings.embedQuery(question);
-      const scores = vectors.map(v => cosine(q, v));
+      const scores = vectors.map(v => cosineSimilarity(q, v));
       return documents[scores.indexOf(Math.max(...scores))];
     };
     await expect(best('I want to take a holiday next month')).resolves.toBe(
@@ -95,10 +86,12 @@ describe('LocalEmbeddings', () => {
 
   it('tells unknown words apart and matches them to themselves', async () => {
     const a = await embeddings.embedQuery('xqzvw');
-    expect(cosine(a, await embeddings.embedQuery('xqzvw'))).toBeCloseTo(1, 6);
-    expect(cosine(a, await embeddings.embedQuery('blorptastic'))).toBeLessThan(
-      0.5,
-    );
+    expect(
+      cosineSimilarity(a, await embeddings.embedQuery('xqzvw')),
+    ).toBeCloseTo(1, 6);
+    expect(
+      cosineSimilarity(a, await embeddings.embedQuery('blorptastic')),
+    ).toBeLessThan(0.5);
   });
 
   it('understands the parts of code identifiers', async () => {

@@ -281,17 +281,7 @@ export class KnowledgeStore {
     model: EmbeddingModel,
     query: KnowledgeQuery,
   ): Promise<KnowledgeSearchResult[]> {
-    const plan = await this.prepareModel(model);
-    const { sql, bindings, candidates } = buildHybridSearchSql(
-      plan,
-      model,
-      query,
-      this.weights,
-    );
-    const rows = await this.inSearchTransaction(
-      candidates,
-      async trx => (await trx.raw(sql, bindings)).rows,
-    );
+    const rows = await this.runSearchSql(model, query, '');
     return rows.map((row: any) => ({
       chunkId: String(row.id),
       source: row.source,
@@ -314,6 +304,17 @@ export class KnowledgeStore {
     model: EmbeddingModel,
     query: KnowledgeQuery,
   ): Promise<string> {
+    const rows = await this.runSearchSql(model, query, 'EXPLAIN ');
+    return rows
+      .map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN'])
+      .join('\n');
+  }
+
+  private async runSearchSql(
+    model: EmbeddingModel,
+    query: KnowledgeQuery,
+    prefix: '' | 'EXPLAIN ',
+  ): Promise<any[]> {
     const plan = await this.prepareModel(model);
     const { sql, bindings, candidates } = buildHybridSearchSql(
       plan,
@@ -321,19 +322,6 @@ export class KnowledgeStore {
       query,
       this.weights,
     );
-    const rows = await this.inSearchTransaction(
-      candidates,
-      async trx => (await trx.raw(`EXPLAIN ${sql}`, bindings)).rows,
-    );
-    return rows
-      .map((row: { 'QUERY PLAN': string }) => row['QUERY PLAN'])
-      .join('\n');
-  }
-
-  private async inSearchTransaction<T>(
-    candidates: number,
-    fn: (trx: Knex.Transaction) => Promise<T>,
-  ): Promise<T> {
     // Asked before the transaction: the embedded database has a single connection.
     const iterative = await this.supportsIterativeScan();
     return this.knex.transaction(async trx => {
@@ -342,7 +330,7 @@ export class KnowledgeStore {
         await trx.raw(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
       }
       await trx.raw(`SET LOCAL hnsw.ef_search = ${Math.min(candidates, 1000)}`);
-      return fn(trx);
+      return (await trx.raw(`${prefix}${sql}`, bindings)).rows;
     });
   }
 

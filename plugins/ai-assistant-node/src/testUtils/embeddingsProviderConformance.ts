@@ -13,7 +13,12 @@ export interface EmbeddingsProviderConformanceOptions {
   largeBatchSize?: number;
 }
 
-function cosine(a: number[], b: number[]): number {
+/**
+ * Cosine similarity of two vectors: 1 for the same direction, 0 for unrelated.
+ *
+ * @public
+ */
+export function cosineSimilarity(a: number[], b: number[]): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
@@ -69,9 +74,9 @@ export function runEmbeddingsProviderConformanceTests(
       for (const [i, text] of texts.entries()) {
         expect(vectors[i]).toHaveLength(dimension);
         const single = await provider.embeddings.embedQuery(text);
-        expect(cosine(vectors[i], single)).toBeGreaterThan(0.99);
+        expect(cosineSimilarity(vectors[i], single)).toBeGreaterThan(0.99);
       }
-      expect(cosine(vectors[0], vectors[1])).toBeLessThan(0.99);
+      expect(cosineSimilarity(vectors[0], vectors[1])).toBeLessThan(0.99);
     });
 
     it('returns no vectors for no documents', async () => {
@@ -88,7 +93,9 @@ export function runEmbeddingsProviderConformanceTests(
       const last = await provider.embeddings.embedQuery(
         texts[largeBatchSize - 1],
       );
-      expect(cosine(vectors[largeBatchSize - 1], last)).toBeGreaterThan(0.99);
+      expect(
+        cosineSimilarity(vectors[largeBatchSize - 1], last),
+      ).toBeGreaterThan(0.99);
     });
   });
 }
