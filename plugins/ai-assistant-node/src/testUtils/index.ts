@@ -6,3 +6,6 @@
  */
 export * from './embeddingsProviderConformance';
 export * from './ingestorConformance';
+export * from './modelProviderConformance';
+export * from './servers/azureOpenAi';
+export * from './servers/ollama';

@@ -1,0 +1,41 @@
+import {
+  coreServices,
+  createBackendModule,
+} from '@backstage/backend-plugin-api';
+import { aiAssistantModelProviderExtensionPoint } from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import { readAzureAiModelsConfig } from './config';
+import { createAzureAiModelProvider } from './AzureAiModelProvider';
+
+/**
+ * Adds the AI assistant's `azureAi` model provider, one selectable model per entry of
+ * `aiAssistant.models.azureAi.models`, when that block is configured.
+ *
+ * @public
+ */
+export const aiAssistantModuleAzureAiModelProvider = createBackendModule({
+  pluginId: 'ai-assistant',
+  moduleId: 'azure-ai-model-provider',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        models: aiAssistantModelProviderExtensionPoint,
+      },
+      async init({ config, logger, models }) {
+        if (!config.has('aiAssistant.models.azureAi')) {
+          return;
+        }
+        const settings = readAzureAiModelsConfig(config);
+        models.addModelProvider(createAzureAiModelProvider(settings));
+        for (const { modelName, target } of settings.models) {
+          logger.info(
+            target.kind === 'deployment'
+              ? `Azure AI model ${modelName}: deployment ${target.deployment} at ${target.endpoint}, API version ${target.apiVersion}`
+              : `Azure AI model ${modelName}: at ${target.baseURL}${target.apiVersion ? `, API version ${target.apiVersion}` : ''}`,
+          );
+        }
+      },
+    });
+  },
+});

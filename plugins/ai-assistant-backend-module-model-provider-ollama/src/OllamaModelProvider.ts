@@ -1,0 +1,69 @@
+import type { Config } from '@backstage/config';
+import type {
+  AiAssistantModel,
+  ModelProvider,
+  RetryingFetchOptions,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import { type OllamaModelsConfig, readOllamaModelsConfig } from './config';
+import { OllamaChatModel } from './OllamaChatModel';
+import { createOllamaFetch } from './ollamaFetch';
+
+/**
+ * Options of {@link OllamaModelProvider}.
+ *
+ * @public
+ */
+export interface OllamaModelProviderOptions {
+  /**
+   * Retries and timeout of each request to Ollama. Default: 3 retries, and 5 minutes until the
+   * answer starts, because Ollama loads the model into memory and reads the whole prompt first.
+   */
+  retry?: RetryingFetchOptions;
+}
+
+/**
+ * The `ollama` model provider: one LangChain `ChatOllama` per configured model, streaming from
+ * Ollama's `/api/chat` with tool calling, retries, a timeout and errors that never show the API
+ * key. Model ids are `ollama/<model>`.
+ *
+ * @public
+ */
+export class OllamaModelProvider implements ModelProvider {
+  readonly id = 'ollama';
+  readonly #models: AiAssistantModel[];
+
+  /** Creates the provider from `aiAssistant.models.ollama`. */
+  static fromConfig(
+    config: Config,
+    options?: OllamaModelProviderOptions,
+  ): OllamaModelProvider {
+    return new OllamaModelProvider(readOllamaModelsConfig(config), options);
+  }
+
+  constructor(
+    config: OllamaModelsConfig,
+    options: OllamaModelProviderOptions = {},
+  ) {
+    const { baseUrl, apiKey } = config;
+    this.#models = config.models.map(model => ({
+      id: `ollama/${model}`,
+      displayName: `${model} (Ollama)`,
+      chatModel: new OllamaChatModel({
+        baseUrl,
+        model,
+        headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : undefined,
+        fetch: createOllamaFetch({
+          model,
+          apiKey,
+          retry: { maxRetries: 3, timeoutMs: 300_000, ...options.retry },
+        }),
+        // The fetch retries what is worth retrying; LangChain retrying too would multiply waits.
+        maxRetries: 0,
+      }),
+    }));
+  }
+
+  async getModels(): Promise<AiAssistantModel[]> {
+    return this.#models;
+  }
+}
