@@ -180,7 +180,7 @@ describe('the Azure OpenAI embeddings provider', () => {
       .catch(e => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error.message).toBe(
-      `Azure OpenAI model no-such-deployment at ${azure.endpoint}/openai/deployments/no-such-deployment/embeddings failed: not found (HTTP 404); check the endpoint, deployment or model name in the config`,
+      `Azure OpenAI model no-such-deployment at ${azure.endpoint}/openai/deployments/no-such-deployment/embeddings failed: not found (HTTP 404): The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again; check the endpoint, deployment or model name in the config`,
     );
   });
 

@@ -53,36 +53,13 @@ class ErrorNamingAzureOpenAIEmbeddings extends AzureOpenAIEmbeddings {
 
   #toProviderError(error: unknown): ProviderError {
     const { endpoint, deploymentName, apiKey } = this.#config;
-    const status = (error as { status?: unknown })?.status;
-    return new ProviderError({
+    return ProviderError.fromClientError(error, {
       provider: 'Azure OpenAI',
       model: deploymentName,
       url: `${endpoint}/openai/deployments/${encodeURIComponent(deploymentName)}/embeddings`,
-      status: typeof status === 'number' ? status : undefined,
-      cause: new Error(describeError(error)),
       secrets: [apiKey],
     });
   }
-}
-
-/** The first line of an error's message and of its causes', without the SDK's status prefix. */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (
-    let e: unknown = error;
-    e && parts.length < 4;
-    e = (e as { cause?: unknown }).cause
-  ) {
-    const message = e instanceof Error ? e.message : String(e);
-    parts.push(message.split('\n')[0].replace(/^\d{3}\s+/, ''));
-    if (!(e instanceof Error)) break;
-  }
-  return (
-    parts
-      .map(part => part.replace(/\.$/, ''))
-      .filter(Boolean)
-      .join(': ') || 'unknown error'
-  );
 }
 
 /**

@@ -198,7 +198,7 @@ describe('OllamaEmbeddingsProvider', () => {
         model: 'all-minilm',
       });
       await expect(provider.embeddings.embedQuery('hello')).rejects.toThrow(
-        `Ollama model all-minilm at ${pulled.baseUrl}/api/embed failed: not found (HTTP 404)`,
+        `Ollama model all-minilm at ${pulled.baseUrl}/api/embed failed: not found (HTTP 404): model "all-minilm" not found, try pulling it first; check the endpoint, deployment or model name in the config`,
       );
     } finally {
       await pulled.close();

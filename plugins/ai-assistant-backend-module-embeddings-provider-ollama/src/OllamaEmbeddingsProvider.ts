@@ -1,14 +1,14 @@
 import type { Config } from '@backstage/config';
-import type {
-  EmbeddingsProvider,
-  RetryingFetchOptions,
+import {
+  createProviderFetch,
+  type EmbeddingsProvider,
+  type RetryingFetchOptions,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { OllamaEmbeddings } from '@langchain/ollama';
 import {
   type OllamaEmbeddingsConfig,
   readOllamaEmbeddingsConfig,
 } from './config';
-import { createOllamaFetch } from './ollamaFetch';
 
 /**
  * Options of {@link OllamaEmbeddingsProvider}.
@@ -55,9 +55,10 @@ export class OllamaEmbeddingsProvider implements EmbeddingsProvider {
       baseUrl,
       model,
       headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : undefined,
-      fetch: createOllamaFetch({
+      fetch: createProviderFetch({
+        provider: 'Ollama',
         model,
-        apiKey,
+        secrets: [apiKey],
         retry: { maxRetries: 3, timeoutMs: 300_000, ...options.retry },
       }),
       // Ollama's own default; LangChain's `false` would fail whole batches on one long chunk.

@@ -1,4 +1,8 @@
 import type { Config } from '@backstage/config';
+import {
+  type ProviderConnection,
+  readProviderConnection,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
 
 /** Where Ollama listens when `baseUrl` is not configured. */
 export const DEFAULT_OLLAMA_BASE_URL = 'http://localhost:11434';
@@ -8,13 +12,9 @@ export const DEFAULT_OLLAMA_BASE_URL = 'http://localhost:11434';
  *
  * @public
  */
-export interface OllamaEmbeddingsConfig {
-  /** Base URL of the Ollama server, e.g. `http://localhost:11434` or `https://host/ollama`. */
-  baseUrl: string;
+export interface OllamaEmbeddingsConfig extends ProviderConnection {
   /** Embedding model, as Ollama names it, e.g. `nomic-embed-text`. */
   model: string;
-  /** Sent as `Authorization: Bearer <apiKey>` when set. */
-  apiKey?: string;
 }
 
 /**
@@ -26,34 +26,15 @@ export interface OllamaEmbeddingsConfig {
 export function readOllamaEmbeddingsConfig(
   config: Config,
 ): OllamaEmbeddingsConfig {
+  const { baseUrl, apiKey } = readProviderConnection(
+    config,
+    'aiAssistant.embeddings.ollama',
+    { defaultBaseUrl: DEFAULT_OLLAMA_BASE_URL },
+  );
   const ollama = config.getConfig('aiAssistant.embeddings.ollama');
-  const baseUrl =
-    ollama.getOptionalString('baseUrl') || DEFAULT_OLLAMA_BASE_URL;
-  if (!isHttpUrl(baseUrl)) {
-    throw new Error(
-      `Invalid config at 'aiAssistant.embeddings.ollama.baseUrl': expected an http(s) URL such as ${DEFAULT_OLLAMA_BASE_URL}`,
-    );
-  }
   return {
     baseUrl,
     model: ollama.getString('model'),
-    // `${OLLAMA_API_KEY}` of an unset variable can come through as an empty string
-    apiKey: ollama.getOptionalString('apiKey') || undefined,
+    apiKey,
   };
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    return ['http:', 'https:'].includes(new URL(value).protocol);
-  } catch {
-    return false;
-  }
-}
-
-/** The URL without user name and password, for logs. */
-export function displayUrl(url: string): string {
-  const parsed = new URL(url);
-  parsed.username = '';
-  parsed.password = '';
-  return parsed.toString().replace(/\/$/, '');
 }

@@ -4,9 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   aiAssistantEmbeddingsProviderExtensionPoint,
+  displayUrl,
   isEmbeddingsProviderSelected,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { displayUrl, readOllamaEmbeddingsConfig } from './config';
+import { readOllamaEmbeddingsConfig } from './config';
 import { OllamaEmbeddingsProvider } from './OllamaEmbeddingsProvider';
 
 /**

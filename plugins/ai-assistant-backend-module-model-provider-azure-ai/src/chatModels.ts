@@ -25,35 +25,12 @@ function toProviderError(
   if (signal?.aborted || (error as { name?: unknown })?.name === 'AbortError') {
     return error;
   }
-  const status = (error as { status?: unknown })?.status;
-  return new ProviderError({
+  return ProviderError.fromClientError(error, {
     provider: 'Azure AI',
     model: context.modelName,
     url: context.url,
-    status: typeof status === 'number' ? status : undefined,
-    cause: new Error(describeError(error)),
     secrets: [context.apiKey],
   });
-}
-
-/** The first line of an error's message and of its causes', without the SDK's status prefix. */
-function describeError(error: unknown): string {
-  const parts: string[] = [];
-  for (
-    let e: unknown = error;
-    e && parts.length < 4;
-    e = (e as { cause?: unknown }).cause
-  ) {
-    const message = e instanceof Error ? e.message : String(e);
-    parts.push(
-      message
-        .split('\n')[0]
-        .replace(/^\d{3}\s+/, '')
-        .replace(/\.$/, ''),
-    );
-    if (!(e instanceof Error)) break;
-  }
-  return parts.filter(Boolean).join(': ') || 'unknown error';
 }
 
 class AzureOpenAiDeploymentChatModel extends AzureChatOpenAICompletions {

@@ -1,12 +1,12 @@
 import type { Config } from '@backstage/config';
-import type {
-  AiAssistantModel,
-  ModelProvider,
-  RetryingFetchOptions,
+import {
+  createProviderFetch,
+  type AiAssistantModel,
+  type ModelProvider,
+  type RetryingFetchOptions,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { type OllamaModelsConfig, readOllamaModelsConfig } from './config';
 import { OllamaChatModel } from './OllamaChatModel';
-import { createOllamaFetch } from './ollamaFetch';
 
 /**
  * Options of {@link OllamaModelProvider}.
@@ -52,9 +52,10 @@ export class OllamaModelProvider implements ModelProvider {
         baseUrl,
         model,
         headers: apiKey ? { Authorization: `Bearer ${apiKey}` } : undefined,
-        fetch: createOllamaFetch({
+        fetch: createProviderFetch({
+          provider: 'Ollama',
           model,
-          apiKey,
+          secrets: [apiKey],
           retry: { maxRetries: 3, timeoutMs: 300_000, ...options.retry },
         }),
         // The fetch retries what is worth retrying; LangChain retrying too would multiply waits.

@@ -2,8 +2,11 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import { aiAssistantModelProviderExtensionPoint } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { displayUrl, readOllamaModelsConfig } from './config';
+import {
+  aiAssistantModelProviderExtensionPoint,
+  displayUrl,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import { readOllamaModelsConfig } from './config';
 import { OllamaModelProvider } from './OllamaModelProvider';
 
 /**

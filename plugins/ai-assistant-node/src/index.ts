@@ -8,4 +8,5 @@ export * from './extensions';
 export * from './http';
 export * from './ingestors';
 export * from './models';
+export * from './providerConfig';
 export * from './tools';

@@ -30,7 +30,53 @@ export class ProviderError extends Error {
     this.name = 'ProviderError';
     this.status = status;
   }
+
+  /**
+   * Turns an error an SDK client threw (such as the OpenAI SDK's `APIError`, which carries the
+   * HTTP `status`) into a `ProviderError`, describing it by the first line of its message and of
+   * its causes' messages, without an SDK's leading status code.
+   */
+  static fromClientError(
+    error: unknown,
+    options: {
+      provider: string;
+      model?: string;
+      url?: string;
+      secrets?: Array<string | undefined>;
+    },
+  ): ProviderError {
+    const status = (error as { status?: unknown })?.status;
+    return new ProviderError({
+      ...options,
+      status: typeof status === 'number' ? status : undefined,
+      cause: new Error(describeErrorChain(error)),
+    });
+  }
 }
+
+/** The first line of an error's message and of its causes', without an SDK's status prefix. */
+function describeErrorChain(error: unknown): string {
+  const parts: string[] = [];
+  for (
+    let e: unknown = error;
+    e && parts.length < 4;
+    e = (e as { cause?: unknown }).cause
+  ) {
+    const message = e instanceof Error ? e.message : String(e);
+    parts.push(
+      message
+        .split('\n')[0]
+        .replace(/^\d{3}\s+/, '')
+        .replace(/\.$/, ''),
+    );
+    if (!(e instanceof Error)) break;
+  }
+  return parts.filter(Boolean).join(': ') || 'unknown error';
+}
+
+/** Details that say no more than the status does, e.g. Azure's `Resource not found`. */
+const GENERIC_NOT_FOUND =
+  /^(?:(?:404\s*)?(?:(?:resource|page)\s+)?not\s+found\.?|no details)?$/i;
 
 function describeCause(cause: unknown, status?: number): string {
   const message = cause instanceof Error ? cause.message : String(cause);
@@ -38,7 +84,10 @@ function describeCause(cause: unknown, status?: number): string {
     return `the provider rejected the credentials (HTTP ${status}); check the API key in the config`;
   }
   if (status === 404) {
-    return `not found (HTTP 404); check the endpoint, deployment or model name in the config`;
+    // Keep the provider's own words (Ollama's "model ... not found, try pulling it first")
+    // unless they only repeat "not found".
+    const detail = GENERIC_NOT_FOUND.test(message.trim()) ? '' : `: ${message}`;
+    return `not found (HTTP 404)${detail}; check the endpoint, deployment or model name in the config`;
   }
   return status ? `HTTP ${status}: ${message}` : message;
 }

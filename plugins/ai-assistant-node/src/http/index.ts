@@ -1,2 +1,3 @@
+export * from './createProviderFetch';
 export * from './createRetryingFetch';
 export * from './ProviderError';

@@ -1,5 +1,12 @@
-import { createServer, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  bagOfWordsVector,
+  type RecordedRequestBase,
+  sendJson,
+  startLoopbackServer,
+  watchClientGone,
+  words,
+} from './loopbackServer';
 
 /**
  * Options of {@link startAzureOpenAiTestServer}.
@@ -30,20 +37,13 @@ export interface AzureOpenAiTestServerOptions {
  *
  * @public
  */
-export interface RecordedAzureOpenAiRequest {
-  method: string;
+export interface RecordedAzureOpenAiRequest extends RecordedRequestBase {
   /** Path without the query, e.g. `/openai/deployments/gpt-4o/chat/completions`. */
   path: string;
   /** Query parameters, e.g. `{ 'api-version': '2024-10-21' }`. */
   query: Record<string, string>;
-  /** Request headers, names in lower case. */
-  headers: Record<string, string | undefined>;
-  /** The parsed JSON body, or `undefined` when there was none. */
-  body: any;
   /** The deployment from the path, or the body's `model` on paths without one. */
   deployment?: string;
-  /** Whether the client went away before a streamed answer was complete. */
-  aborted: boolean;
 }
 
 /**
@@ -130,128 +130,86 @@ const ERROR_MESSAGES: Record<number, string> = {
 export async function startAzureOpenAiTestServer(
   options: AzureOpenAiTestServerOptions = {},
 ): Promise<AzureOpenAiTestServer> {
-  const requests: RecordedAzureOpenAiRequest[] = [];
   const replies: ScriptedAzureOpenAiChatReply[] = [];
-  const failures: Array<{ status: number; headers: Record<string, string> }> =
-    [];
   let completions = 0;
 
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const raw = await readBody(req);
-    const recorded: RecordedAzureOpenAiRequest = {
-      method: req.method ?? 'GET',
+  const server = await startLoopbackServer<RecordedAzureOpenAiRequest>({
+    record: (base, url) => ({
+      ...base,
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
-      headers: Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [
-          k,
-          Array.isArray(v) ? v.join(', ') : v,
-        ]),
-      ),
-      body: undefined,
-      aborted: false,
-    };
-    requests.push(recorded);
-    let invalidJson = false;
-    if (raw.length > 0) {
-      try {
-        recorded.body = JSON.parse(raw);
-      } catch {
-        invalidJson = true;
+    }),
+    fail: (res, status, headers) =>
+      sendError(res, status, String(status), undefined, headers),
+    handle: async (req, res, recorded, { url, invalidJson }) => {
+      if (options.apiKey && !hasKey(req, options.apiKey)) {
+        sendError(res, 401, '401');
+        return;
       }
-    }
+      if (invalidJson) {
+        sendError(
+          res,
+          400,
+          'BadRequest',
+          'We could not parse the JSON body of your request.',
+        );
+        return;
+      }
 
-    const failure = failures.shift();
-    if (failure) {
-      sendError(
-        res,
-        failure.status,
-        String(failure.status),
-        undefined,
-        failure.headers,
+      const route = url.pathname.match(
+        /^(?:\/openai\/deployments\/([^/]+))?.*\/(embeddings|chat\/completions)$/,
       );
-      return;
-    }
-    if (options.apiKey && !hasKey(req, options.apiKey)) {
-      sendError(res, 401, '401');
-      return;
-    }
-    if (invalidJson) {
-      sendError(
-        res,
-        400,
-        'BadRequest',
-        'We could not parse the JSON body of your request.',
-      );
-      return;
-    }
-
-    const route = url.pathname.match(
-      /^(?:\/openai\/deployments\/([^/]+))?.*\/(embeddings|chat\/completions)$/,
-    );
-    if (req.method !== 'POST' || !route) {
-      sendError(res, 404, '404');
-      return;
-    }
-    const [, pathDeployment, operation] = route;
-    const deployment = pathDeployment
-      ? decodeURIComponent(pathDeployment)
-      : recorded.body?.model;
-    recorded.deployment = deployment;
-    if (pathDeployment && !url.searchParams.get('api-version')) {
-      sendError(res, 404, '404', 'Resource not found');
-    } else if (typeof deployment !== 'string' || deployment === '') {
-      sendError(res, 400, 'BadRequest', 'model is required');
-    } else if (
-      options.deployments &&
-      !options.deployments.includes(deployment)
-    ) {
-      sendError(
-        res,
-        404,
-        'DeploymentNotFound',
-        'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
-      );
-    } else if (operation === 'embeddings') {
-      embed(
-        res,
-        recorded.body,
-        deployment,
-        defaultDimensions(options.dimensions, deployment),
-      );
-    } else {
-      completions += 1;
-      await chat(
-        res,
-        recorded,
-        deployment,
-        `chatcmpl-test${completions}`,
-        replies.shift(),
-      );
-    }
+      if (req.method !== 'POST' || !route) {
+        sendError(res, 404, '404');
+        return;
+      }
+      const [, pathDeployment, operation] = route;
+      const deployment = pathDeployment
+        ? decodeURIComponent(pathDeployment)
+        : recorded.body?.model;
+      recorded.deployment = deployment;
+      if (pathDeployment && !url.searchParams.get('api-version')) {
+        sendError(res, 404, '404', 'Resource not found');
+      } else if (typeof deployment !== 'string' || deployment === '') {
+        sendError(res, 400, 'BadRequest', 'model is required');
+      } else if (
+        options.deployments &&
+        !options.deployments.includes(deployment)
+      ) {
+        sendError(
+          res,
+          404,
+          'DeploymentNotFound',
+          'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
+        );
+      } else if (operation === 'embeddings') {
+        embed(
+          res,
+          recorded.body,
+          deployment,
+          defaultDimensions(options.dimensions, deployment),
+        );
+      } else {
+        completions += 1;
+        await chat(
+          res,
+          recorded,
+          deployment,
+          `chatcmpl-test${completions}`,
+          replies.shift(),
+        );
+      }
+    },
   });
 
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
   return {
-    endpoint: `http://127.0.0.1:${port}`,
-    requests,
+    endpoint: server.origin,
+    requests: server.requests,
     scriptChat(reply) {
       replies.push(reply);
     },
-    failNext(status, headers = {}, times = 1) {
-      for (let i = 0; i < times; i++) {
-        failures.push({ status, headers });
-      }
-    },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.close(error => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    failNext: server.failNext,
+    close: server.close,
   };
 }
 
@@ -382,11 +340,7 @@ async function chat(
     return;
   }
 
-  let closed = false;
-  res.on('close', () => {
-    closed = true;
-    recorded.aborted = !res.writableFinished;
-  });
+  const closed = watchClientGone(res, recorded);
   res.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache',
@@ -447,7 +401,7 @@ async function chat(
     if (reply.delayMsPerChunk) {
       await new Promise(resolve => setTimeout(resolve, reply.delayMsPerChunk));
     }
-    if (closed) {
+    if (closed()) {
       return;
     }
     res.write(`data: ${JSON.stringify(event)}\n\n`);
@@ -471,61 +425,6 @@ function lastUserMessage(
   return typeof last?.content === 'string'
     ? last.content
     : JSON.stringify(last?.content ?? '');
-}
-
-function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/**
- * A unit vector where every word adds ±1 at two hashed positions: equal texts get equal
- * vectors, texts sharing words point in similar directions, unrelated texts are near orthogonal.
- */
-function bagOfWordsVector(text: string, dimensions: number): number[] {
-  const vector = new Array<number>(dimensions).fill(0);
-  for (const word of words(text)) {
-    for (const seed of [0x811c9dc5, 0x01000193]) {
-      const hash = fnv1a(word, seed);
-      vector[hash % dimensions] += hash & 0x80000000 ? -1 : 1;
-    }
-  }
-  const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
-  if (norm === 0) {
-    vector[0] = 1;
-    return vector;
-  }
-  return vector.map(x => x / norm);
-}
-
-function fnv1a(text: string, seed: number): number {
-  let hash = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(
-  res: ServerResponse,
-  body: unknown,
-  status = 200,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-  });
-  res.end(JSON.stringify(body));
 }
 
 function sendError(

@@ -1,10 +1,13 @@
+import { ServerResponse, STATUS_CODES } from 'node:http';
 import {
-  createServer,
-  IncomingMessage,
-  ServerResponse,
-  STATUS_CODES,
-} from 'node:http';
-import type { AddressInfo } from 'node:net';
+  bagOfWordsVector,
+  fnv1a,
+  type RecordedRequestBase,
+  sendJson,
+  startLoopbackServer,
+  watchClientGone,
+  words,
+} from './loopbackServer';
 
 /**
  * Options of {@link startOllamaTestServer}.
@@ -34,16 +37,9 @@ export interface OllamaTestServerOptions {
  *
  * @public
  */
-export interface RecordedOllamaRequest {
-  method: string;
+export interface RecordedOllamaRequest extends RecordedRequestBase {
   /** Path without the `basePath`, e.g. `/api/chat`. */
   path: string;
-  /** Request headers, names in lower case. */
-  headers: Record<string, string | undefined>;
-  /** The parsed JSON body, or `undefined` when there was none. */
-  body: any;
-  /** Whether the client went away before a streamed answer was complete. */
-  aborted: boolean;
 }
 
 /**
@@ -118,106 +114,78 @@ export async function startOllamaTestServer(
   const basePath = (options.basePath ?? '').replace(/\/+$/, '');
   const pulled = options.models?.map(modelName);
   const seen = new Set<string>();
-  const requests: RecordedOllamaRequest[] = [];
   const replies: ScriptedOllamaChatReply[] = [];
-  const failures: Array<{ status: number; headers: Record<string, string> }> =
-    [];
 
-  const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const raw = await readBody(req);
-    const recorded: RecordedOllamaRequest = {
-      method: req.method ?? 'GET',
+  const server = await startLoopbackServer<RecordedOllamaRequest>({
+    record: (base, url) => ({
+      ...base,
       path: url.pathname.startsWith(basePath)
         ? url.pathname.slice(basePath.length) || '/'
         : url.pathname,
-      headers: Object.fromEntries(
-        Object.entries(req.headers).map(([k, v]) => [
-          k,
-          Array.isArray(v) ? v.join(', ') : v,
-        ]),
-      ),
-      body: undefined,
-      aborted: false,
-    };
-    requests.push(recorded);
-
-    const failure = failures.shift();
-    if (failure) {
+    }),
+    fail: (res, status, headers) =>
       sendError(
         res,
-        failure.status,
-        (STATUS_CODES[failure.status] ?? 'error').toLowerCase(),
-        failure.headers,
-      );
-      return;
-    }
-    if (
-      options.apiKey &&
-      req.headers.authorization !== `Bearer ${options.apiKey}`
-    ) {
-      sendError(res, 401, 'unauthorized');
-      return;
-    }
-    if (raw.length > 0) {
-      try {
-        recorded.body = JSON.parse(raw);
-      } catch {
+        status,
+        (STATUS_CODES[status] ?? 'error').toLowerCase(),
+        headers,
+      ),
+    handle: async (req, res, recorded, { invalidJson }) => {
+      if (
+        options.apiKey &&
+        req.headers.authorization !== `Bearer ${options.apiKey}`
+      ) {
+        sendError(res, 401, 'unauthorized');
+        return;
+      }
+      if (invalidJson) {
         sendError(res, 400, 'invalid character in request body');
         return;
       }
-    }
 
-    const route = `${recorded.method} ${recorded.path}`;
-    if (route === 'GET /' || route === 'HEAD /') {
-      res
-        .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
-        .end('Ollama is running');
-    } else if (route === 'GET /api/version') {
-      sendJson(res, { version: '0.12.0' });
-    } else if (route === 'GET /api/tags') {
-      sendJson(res, { models: (pulled ?? [...seen]).map(describeModel) });
-    } else if (route === 'POST /api/embed' || route === 'POST /api/chat') {
-      const model = recorded.body?.model;
-      if (typeof model !== 'string' || model === '') {
-        sendError(res, 400, 'model is required');
-      } else if (pulled && !pulled.includes(modelName(model))) {
-        sendError(res, 404, `model "${model}" not found, try pulling it first`);
-      } else {
-        seen.add(modelName(model));
-        if (recorded.path === '/api/embed') {
-          embed(res, recorded.body, dimensions);
+      const route = `${recorded.method} ${recorded.path}`;
+      if (route === 'GET /' || route === 'HEAD /') {
+        res
+          .writeHead(200, { 'content-type': 'text/plain; charset=utf-8' })
+          .end('Ollama is running');
+      } else if (route === 'GET /api/version') {
+        sendJson(res, { version: '0.12.0' });
+      } else if (route === 'GET /api/tags') {
+        sendJson(res, { models: (pulled ?? [...seen]).map(describeModel) });
+      } else if (route === 'POST /api/embed' || route === 'POST /api/chat') {
+        const model = recorded.body?.model;
+        if (typeof model !== 'string' || model === '') {
+          sendError(res, 400, 'model is required');
+        } else if (pulled && !pulled.includes(modelName(model))) {
+          sendError(
+            res,
+            404,
+            `model "${model}" not found, try pulling it first`,
+          );
         } else {
-          await chat(res, recorded, replies.shift());
+          seen.add(modelName(model));
+          if (recorded.path === '/api/embed') {
+            embed(res, recorded.body, dimensions);
+          } else {
+            await chat(res, recorded, replies.shift());
+          }
         }
+      } else {
+        res
+          .writeHead(404, { 'content-type': 'text/plain' })
+          .end('404 page not found');
       }
-    } else {
-      res
-        .writeHead(404, { 'content-type': 'text/plain' })
-        .end('404 page not found');
-    }
+    },
   });
 
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-
   return {
-    baseUrl: `http://127.0.0.1:${port}${basePath}`,
-    requests,
+    baseUrl: `${server.origin}${basePath}`,
+    requests: server.requests,
     scriptChat(reply) {
       replies.push(reply);
     },
-    failNext(status, headers = {}, times = 1) {
-      for (let i = 0; i < times; i++) {
-        failures.push({ status, headers });
-      }
-    },
-    close() {
-      return new Promise<void>((resolve, reject) => {
-        server.close(error => (error ? reject(error) : resolve()));
-        server.closeAllConnections();
-      });
-    },
+    failNext: server.failNext,
+    close: server.close,
   };
 }
 
@@ -285,11 +253,7 @@ async function chat(
     return;
   }
 
-  let closed = false;
-  res.on('close', () => {
-    closed = true;
-    recorded.aborted = !res.writableFinished;
-  });
+  const closed = watchClientGone(res, recorded);
   res.writeHead(200, { 'content-type': 'application/x-ndjson' });
   const lines: object[] = tokens.map(token => ({
     model,
@@ -310,7 +274,7 @@ async function chat(
     if (reply.delayMsPerToken) {
       await new Promise(resolve => setTimeout(resolve, reply.delayMsPerToken));
     }
-    if (closed) {
+    if (closed()) {
       return;
     }
     res.write(`${JSON.stringify(line)}\n`);
@@ -323,39 +287,6 @@ function lastUserMessage(
 ): string {
   const last = [...messages].reverse().find(m => m.role === 'user');
   return String(last?.content ?? '');
-}
-
-function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-/**
- * A unit vector where every word adds ±1 at two hashed positions: equal texts get equal
- * vectors, texts sharing words point in similar directions, unrelated texts are near orthogonal.
- */
-function bagOfWordsVector(text: string, dimensions: number): number[] {
-  const vector = new Array<number>(dimensions).fill(0);
-  for (const word of words(text)) {
-    for (const seed of [0x811c9dc5, 0x01000193]) {
-      const hash = fnv1a(word, seed);
-      vector[hash % dimensions] += hash & 0x80000000 ? -1 : 1;
-    }
-  }
-  const norm = Math.sqrt(vector.reduce((sum, x) => sum + x * x, 0));
-  if (norm === 0) {
-    vector[0] = 1;
-    return vector;
-  }
-  return vector.map(x => x / norm);
-}
-
-function fnv1a(text: string, seed: number): number {
-  let hash = seed >>> 0;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193) >>> 0;
-  }
-  return hash;
 }
 
 function modelName(model: string): string {
@@ -378,28 +309,6 @@ function describeModel(name: string) {
       quantization_level: 'Q4_K_M',
     },
   };
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', chunk => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function sendJson(
-  res: ServerResponse,
-  body: unknown,
-  status = 200,
-  headers: Record<string, string> = {},
-) {
-  res.writeHead(status, {
-    ...headers,
-    'content-type': 'application/json; charset=utf-8',
-  });
-  res.end(JSON.stringify(body));
 }
 
 function sendError(
