@@ -49,6 +49,40 @@ export interface Config {
       };
     };
 
+    /** The chat API. */
+    chat?: {
+      /** Longest accepted user message, in characters; longer ones get HTTP 413. Default: 8000. */
+      maxMessageLength?: number;
+      /**
+       * Approximate tokens (about 4 characters each) of earlier messages sent with a question;
+       * older messages are left out first. Default: 4000.
+       */
+      historyTokenBudget?: number;
+      /**
+       * Seconds a model may take to start answering before the next configured model is
+       * asked instead. Default: 60.
+       */
+      firstTokenTimeoutSeconds?: number;
+      /** Skips a model that keeps failing, so users do not wait for it every time. */
+      circuitBreaker?: {
+        /** Consecutive failures after which the model is skipped. Default: 3. */
+        failureThreshold?: number;
+        /** Seconds the model is skipped before it is tried again. Default: 60. */
+        cooldownSeconds?: number;
+      };
+    };
+
+    /** Tools the model may call while answering. */
+    tools?: {
+      /**
+       * Whether tools that change state (declared `mutating`) are offered to the model.
+       * Default: false.
+       */
+      allowMutating?: boolean;
+      /** Most rounds of tool calls in one answer. Default: 4. */
+      maxSteps?: number;
+    };
+
     /** When and how knowledge is ingested. */
     ingestion?: {
       /**

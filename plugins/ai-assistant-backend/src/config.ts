@@ -17,9 +17,28 @@ export interface AiAssistantSettings {
     textWeight: number;
   };
   pglite: { dataDir?: string };
+  chat: ChatSettings;
   ingestion: {
     schedule: SchedulerServiceTaskScheduleDefinition;
     batchSize: number;
+  };
+}
+
+/** Settings of `POST /chat`, under `aiAssistant.chat` and `aiAssistant.tools`. */
+export interface ChatSettings {
+  /** Longest accepted user message, in characters. */
+  maxMessageLength: number;
+  /** Approximate tokens of earlier messages sent with a question (~4 characters a token). */
+  historyTokenBudget: number;
+  /** Seconds a model may take to start answering before the next model is asked. */
+  firstTokenTimeoutSeconds: number;
+  /** Consecutive failures after which a model is skipped for `cooldownSeconds`. */
+  circuitBreaker: { failureThreshold: number; cooldownSeconds: number };
+  tools: {
+    /** Whether tools that change state may be offered to the model. */
+    allowMutating: boolean;
+    /** Most rounds of tool calls per answer. */
+    maxSteps: number;
   };
 }
 
@@ -78,6 +97,32 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
       textWeight: weight('textWeight'),
     },
     pglite: { dataDir: config.getOptionalString('storage.pglite.dataDir') },
+    chat: {
+      maxMessageLength: positiveInt(config, 'chat.maxMessageLength', 8000),
+      historyTokenBudget: positiveInt(config, 'chat.historyTokenBudget', 4000),
+      firstTokenTimeoutSeconds: positiveInt(
+        config,
+        'chat.firstTokenTimeoutSeconds',
+        60,
+      ),
+      circuitBreaker: {
+        failureThreshold: positiveInt(
+          config,
+          'chat.circuitBreaker.failureThreshold',
+          3,
+        ),
+        cooldownSeconds: positiveInt(
+          config,
+          'chat.circuitBreaker.cooldownSeconds',
+          60,
+        ),
+      },
+      tools: {
+        allowMutating:
+          config.getOptionalBoolean('tools.allowMutating') ?? false,
+        maxSteps: positiveInt(config, 'tools.maxSteps', 4),
+      },
+    },
     ingestion: {
       schedule: scheduleConfig
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)

@@ -13,7 +13,18 @@ import {
   ModelProvider,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { aiAssistantPermissions } from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { ChatService } from './chat/ChatService';
+import { CircuitBreaker } from './chat/CircuitBreaker';
+import { ModelRouter } from './chat/ModelRouter';
+import { PromptBuilder } from './chat/PromptBuilder';
+import { Retriever } from './chat/Retriever';
+import { TitleGenerator } from './chat/TitleGenerator';
+import { ToolSet } from './chat/ToolSet';
+import { createCatalogLookupTool } from './chat/tools/catalogLookupTool';
+import { createKnowledgeSearchTool } from './chat/tools/knowledgeSearchTool';
 import { readAiAssistantConfig } from './config';
+import { ConversationStore } from './database/ConversationStore';
 import { createKnowledgeDatabase } from './database/createKnowledgeDatabase';
 import { IngestionRunStore } from './database/IngestionRunStore';
 import { KnowledgeStore } from './database/KnowledgeStore';
@@ -89,6 +100,8 @@ export const aiAssistantPlugin = createBackendPlugin({
         httpAuth: coreServices.httpAuth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
+        cache: coreServices.cache,
+        catalog: catalogServiceRef,
       },
       async init(deps) {
         const { config, logger, database, lifecycle, scheduler, httpRouter } =
@@ -134,15 +147,56 @@ export const aiAssistantPlugin = createBackendPlugin({
         });
         await ingestion.start();
 
+        const conversations = ConversationStore.create({ knex: db.knex });
+        const models = new ModelRouter({
+          providers: modelProviders,
+          breaker: new CircuitBreaker({
+            failureThreshold: settings.chat.circuitBreaker.failureThreshold,
+            cooldownMs: settings.chat.circuitBreaker.cooldownSeconds * 1000,
+          }),
+          logger,
+        });
+        const retriever = new Retriever({
+          store,
+          embeddings,
+          permissions: deps.permissions,
+          amount: settings.retrieval.amount,
+        });
+        const chat = new ChatService({
+          store: conversations,
+          models,
+          retriever,
+          prompts: new PromptBuilder({
+            identity: settings.identity,
+            historyTokenBudget: settings.chat.historyTokenBudget,
+          }),
+          tools: new ToolSet({
+            tools: [
+              createKnowledgeSearchTool(retriever),
+              createCatalogLookupTool(deps.catalog),
+              ...tools.values(),
+            ],
+            permissions: deps.permissions,
+            allowMutating: settings.chat.tools.allowMutating,
+          }),
+          titles: new TitleGenerator({ cache: deps.cache, logger }),
+          settings: settings.chat,
+          logger,
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
+            logger,
+            chat,
+            models,
+            conversations,
             health: new HealthService({
               knex: db.knex,
               databaseKind: db.kind,
               embeddings,
-              modelProviders,
+              models,
               runs,
             }),
             ingestion: new IngestionStatusService({ ingestion, runs, store }),

@@ -1,7 +1,8 @@
 /**
- * Shared types and permissions of the AI Assistant for Backstage.
+ * Shared types, API schemas and permissions of the AI Assistant for Backstage.
  *
  * @packageDocumentation
  */
+export * from './api';
 export * from './permissions';
 export * from './types';

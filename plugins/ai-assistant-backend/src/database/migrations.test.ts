@@ -20,10 +20,12 @@ describe.each(databases.eachId())('migrations on %s', databaseId => {
   it('create the tables the deployment guide names, and roll back to nothing', async () => {
     const knex = await databases.init(databaseId);
     expect(await tables(knex)).toEqual([
+      'conversation',
       'conversations',
       'documents',
       'embeddings',
       'ingestion_runs',
+      'message_feedback',
     ]);
 
     await migrateDownAll(knex);

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ModelProvider } from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import type { ModelRouter } from '../chat/ModelRouter';
 import type { IngestionRunStore } from '../database/IngestionRunStore';
 import type { EmbeddingsService } from '../embeddings/EmbeddingsService';
 
@@ -27,14 +27,19 @@ export class HealthService {
       knex: Knex;
       databaseKind: 'postgres' | 'pglite';
       embeddings: EmbeddingsService;
-      modelProviders: ModelProvider[];
+      models: ModelRouter;
       runs: IngestionRunStore;
     },
   ) {}
 
   async check(): Promise<HealthReport> {
-    const { knex, databaseKind, embeddings, modelProviders, runs } =
-      this.options;
+    const {
+      knex,
+      databaseKind,
+      embeddings,
+      models: router,
+      runs,
+    } = this.options;
     const database = await attempt(async () => {
       const row = (
         await knex.raw(
@@ -51,10 +56,7 @@ export class HealthService {
         dimensions: model.dimensions,
       };
     });
-    const models: ComponentHealth =
-      modelProviders.length > 0
-        ? { status: 'ok', providers: modelProviders.map(p => p.id) }
-        : { status: 'error', message: 'No model provider module is installed' };
+    const models = await modelsHealth(router);
     const ingestion =
       database.status === 'ok'
         ? await attempt(async () => ({
@@ -76,6 +78,32 @@ export class HealthService {
       ingestion,
     };
   }
+}
+
+// Lists models without calling them (that would cost money), and shows which ones the
+// circuit breaker currently skips after repeated failures.
+async function modelsHealth(router: ModelRouter): Promise<ComponentHealth> {
+  if (!router.hasProviders) {
+    return {
+      status: 'error',
+      message:
+        'No model provider module is installed; add one and configure aiAssistant.models',
+    };
+  }
+  const models = await router.listModels();
+  const list = models.map(model => ({
+    id: model.id,
+    displayName: model.displayName,
+    status: router.isSkipped(model.id) ? 'cooling-down' : 'ok',
+  }));
+  if (list.length === 0) {
+    return { status: 'error', message: 'No model is configured', models: list };
+  }
+  return {
+    status: list.some(model => model.status === 'ok') ? 'ok' : 'error',
+    defaultModelId: list[0].id,
+    models: list,
+  };
 }
 
 async function attempt(

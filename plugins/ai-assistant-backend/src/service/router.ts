@@ -7,11 +7,12 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { aiAssistantIngestionAdminPermission } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import { addChatRoutes, ChatRoutesOptions } from './chatRoutes';
 import type { HealthService } from './HealthService';
 import type { IngestionStatusService } from './IngestionStatusService';
 
 /** What the router delegates to. */
-export interface RouterOptions {
+export interface RouterOptions extends ChatRoutesOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   health: HealthService;
@@ -25,6 +26,7 @@ export async function createRouter(
   const { httpAuth, permissions, health, ingestion } = options;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
+  addChatRoutes(router, options);
 
   const requireAdmin = async (req: express.Request) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });

@@ -1,0 +1,240 @@
+import {
+  coreServices,
+  createBackendModule,
+  createServiceFactory,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AiAssistantModel,
+  AiAssistantTool,
+  aiAssistantEmbeddingsProviderExtensionPoint,
+  aiAssistantIngestorExtensionPoint,
+  aiAssistantModelProviderExtensionPoint,
+  aiAssistantToolExtensionPoint,
+  IngestionDocument,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import type { JsonObject } from '@backstage/types';
+import type { Knex } from 'knex';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { aiAssistantPlugin } from '../plugin';
+import { countingEmbeddingsProvider, FakeIngestor } from './fakes';
+
+/** A permission policy that records every request and denies the entities it is given. */
+export class RecordingPermissions implements PermissionsService {
+  readonly batches: Array<Array<{ permission: string; resourceRef?: string }>> =
+    [];
+
+  constructor(
+    private readonly deniedRefs: string[] = [],
+    private readonly deniedPermissions: string[] = [],
+  ) {}
+
+  async authorize(requests: any[]) {
+    this.batches.push(
+      requests.map(r => ({
+        permission: r.permission.name,
+        resourceRef: r.resourceRef,
+      })),
+    );
+    return requests.map(r => ({
+      result:
+        this.deniedRefs.includes(r.resourceRef) ||
+        this.deniedPermissions.includes(r.permission.name)
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    })) as any;
+  }
+
+  async authorizeConditional(requests: any[]) {
+    return requests.map(() => ({ result: AuthorizeResult.ALLOW })) as any;
+  }
+}
+
+/** One Server-Sent Event with the time it arrived. */
+export interface ReceivedEvent {
+  type: string;
+  data: any;
+  at: number;
+}
+
+/** Options of {@link startChatBackend}. */
+export interface ChatBackendOptions {
+  /** Models of one provider; `null` installs no model provider at all. */
+  models: AiAssistantModel[] | null;
+  documents?: IngestionDocument[];
+  config?: JsonObject;
+  permissions?: RecordingPermissions;
+  entities?: Entity[];
+  tools?: AiAssistantTool[];
+  /** A migrated Postgres database to use instead of the embedded one. */
+  knex?: Knex;
+}
+
+/**
+ * Starts the plugin with fake embeddings, scripted models and the given documents ingested,
+ * and returns helpers to call the API as a user.
+ */
+export async function startChatBackend(options: ChatBackendOptions) {
+  const ingestor = new FakeIngestor('docs');
+  ingestor.documents = options.documents ?? [];
+  const permissions = options.permissions ?? new RecordingPermissions();
+  const module = createBackendModule({
+    pluginId: 'ai-assistant',
+    moduleId: 'test-setup',
+    register(env) {
+      env.registerInit({
+        deps: {
+          embeddings: aiAssistantEmbeddingsProviderExtensionPoint,
+          ingestors: aiAssistantIngestorExtensionPoint,
+          models: aiAssistantModelProviderExtensionPoint,
+          tools: aiAssistantToolExtensionPoint,
+        },
+        async init(ext) {
+          ext.embeddings.setEmbeddingsProvider(countingEmbeddingsProvider());
+          ext.ingestors.addIngestor(ingestor);
+          if (options.models) {
+            const models = options.models;
+            ext.models.addModelProvider({
+              id: 'scripted',
+              getModels: async () => models,
+            });
+          }
+          ext.tools.addTools(...(options.tools ?? []));
+        },
+      });
+    },
+  });
+  const backend = await startTestBackend({
+    features: [
+      aiAssistantPlugin,
+      module,
+      mockServices.rootConfig.factory({
+        data: {
+          aiAssistant: {
+            ingestion: {
+              schedule: {
+                frequency: { hours: 1 },
+                timeout: { minutes: 1 },
+                initialDelay: { hours: 1 },
+              },
+            },
+            ...options.config,
+          },
+        },
+      }),
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () => permissions,
+      }),
+      catalogServiceMock.factory({ entities: options.entities ?? [] }),
+      ...(options.knex
+        ? [mockServices.database.factory({ knex: options.knex })]
+        : []),
+    ],
+  });
+  const { server } = backend;
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/ai-assistant`;
+  const auth = (user: string) => mockCredentials.user.header(user);
+  const serviceAuth = () => mockCredentials.service.header();
+
+  if (ingestor.documents.length > 0) {
+    await request(server)
+      .post('/api/ai-assistant/ingestion/run')
+      .set('Authorization', auth('user:default/admin'))
+      .expect(202);
+    await waitFor(async () => {
+      const res = await request(server)
+        .get('/api/ai-assistant/ingestion')
+        .set('Authorization', auth('user:default/admin'));
+      const state = res.body.ingestors?.[0]?.lastRun?.state;
+      if (state === 'failed') throw new Error('ingestion failed');
+      return state === 'succeeded' ? true : undefined;
+    });
+  }
+  permissions.batches.length = 0;
+
+  /**
+   * Posts a chat message and reads the event stream as it arrives. `stopAfterDeltas` closes
+   * the request after that many deltas, like a user pressing stop.
+   */
+  async function chat(
+    body: unknown,
+    opts: { user?: string; stopAfterDeltas?: number } = {},
+  ): Promise<{ status: number; headers: Headers; events: ReceivedEvent[] }> {
+    const controller = new AbortController();
+    const res = await fetch(`${base}/chat`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: auth(opts.user ?? 'user:default/a'),
+      },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+    const events: ReceivedEvent[] = [];
+    if (!res.headers.get('content-type')?.startsWith('text/event-stream')) {
+      events.push({ type: 'http', data: await res.json(), at: Date.now() });
+      return { status: res.status, headers: res.headers, events };
+    }
+    const decoder = new TextDecoder();
+    let buffer = '';
+    let deltas = 0;
+    try {
+      for await (const bytes of res.body as any as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(bytes, { stream: true });
+        for (
+          let end = buffer.indexOf('\n\n');
+          end >= 0;
+          end = buffer.indexOf('\n\n')
+        ) {
+          const raw = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const type = /^event: (.*)$/m.exec(raw)?.[1] ?? 'message';
+          const data = JSON.parse(/^data: (.*)$/m.exec(raw)?.[1] ?? 'null');
+          events.push({ type, data, at: Date.now() });
+          if (type === 'delta' && ++deltas === opts.stopAfterDeltas) {
+            controller.abort();
+            return { status: res.status, headers: res.headers, events };
+          }
+        }
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) throw error;
+    }
+    return { status: res.status, headers: res.headers, events };
+  }
+
+  return {
+    server,
+    auth,
+    serviceAuth,
+    chat,
+    permissions,
+    ingestor,
+    stop: () => backend.stop(),
+  };
+}
+
+/** Polls until the probe returns a value. */
+export async function waitFor<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
+}

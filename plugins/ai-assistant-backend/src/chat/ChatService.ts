@@ -1,0 +1,297 @@
+import type {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { CustomErrorBase } from '@backstage/errors';
+import type {
+  AiAssistantSource,
+  ChatErrorCode,
+  ChatMessage,
+  ChatMessageStatus,
+  ChatRequest,
+  ConversationSummary,
+} from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import type { AiAssistantModel } from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import { randomUUID } from 'node:crypto';
+import type { ChatSettings } from '../config';
+import type { ConversationStore } from '../database/ConversationStore';
+import type { KnowledgeSearchResult } from '../database/KnowledgeStore';
+import type { ModelRouter } from './ModelRouter';
+import type { PromptBuilder } from './PromptBuilder';
+import type { Retriever } from './Retriever';
+import type { ChatEventSink } from './sse';
+import {
+  AnswerProgress,
+  FailedBeforeFirstTokenError,
+  streamAnswer,
+} from './streamAnswer';
+import { fallbackTitle, type TitleGenerator } from './TitleGenerator';
+import type { ToolSet } from './ToolSet';
+
+/** A message longer than `aiAssistant.chat.maxMessageLength`; answered with HTTP 413. */
+export class MessageTooLongError extends CustomErrorBase {
+  readonly statusCode = 413;
+  constructor(length: number, max: number) {
+    super(
+      `The message is ${length} characters long; the limit is ${max} (aiAssistant.chat.maxMessageLength). Shorten it or split it into several messages.`,
+    );
+    this.name = 'MessageTooLongError';
+  }
+}
+
+/** A chat request that passed every check and may start streaming. */
+export interface PreparedChat {
+  credentials: BackstageCredentials<BackstageUserPrincipal>;
+  question: string;
+  conversation?: ConversationSummary;
+  history: ChatMessage[];
+  models: AiAssistantModel[];
+}
+
+/**
+ * Answers chat messages. The pipeline reads top to bottom: authorize (the conversation is the
+ * caller's, the model exists) → load history → retrieve (permission-filtered) → prompt →
+ * stream (tools, fallback) → persist.
+ */
+export class ChatService {
+  private readonly titleTasks = new Set<Promise<void>>();
+
+  constructor(
+    private readonly options: {
+      store: ConversationStore;
+      models: ModelRouter;
+      retriever: Retriever;
+      prompts: PromptBuilder;
+      tools: ToolSet;
+      titles: TitleGenerator;
+      settings: ChatSettings;
+      logger: LoggerService;
+    },
+  ) {}
+
+  /**
+   * Everything that can be refused with a 4xx, done before the event stream starts:
+   * size limit, conversation ownership (404), model choice (400). Loads the history too.
+   */
+  async prepare(
+    request: ChatRequest,
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<PreparedChat> {
+    const { store, models, settings } = this.options;
+    if (request.message.length > settings.maxMessageLength) {
+      throw new MessageTooLongError(
+        request.message.length,
+        settings.maxMessageLength,
+      );
+    }
+    const userRef = credentials.principal.userEntityRef;
+    const conversation = request.conversationId
+      ? await store.getConversation(request.conversationId, userRef)
+      : undefined;
+    const history = conversation
+      ? await store.listMessages(conversation.id, userRef)
+      : [];
+    return {
+      credentials,
+      question: request.message,
+      conversation,
+      history,
+      models: await models.candidates(request.modelId),
+    };
+  }
+
+  /** Streams the answer to a prepared request and stores the exchange, however it ends. */
+  async answer(
+    chat: PreparedChat,
+    sink: ChatEventSink,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const { store, prompts } = this.options;
+    const userRef = chat.credentials.principal.userEntityRef;
+    const conversation =
+      chat.conversation ??
+      (await store.createConversation(userRef, fallbackTitle(chat.question)));
+    const messageId = randomUUID();
+    sink.send({
+      type: 'conversation',
+      data: { conversationId: conversation.id, messageId },
+    });
+
+    const chunks = await this.retrieve(chat);
+    const sources = chunks.map(toSource);
+    sink.send({ type: 'sources', data: { sources } });
+
+    const messages = prompts.build({
+      question: chat.question,
+      chunks,
+      history: chat.history,
+    });
+    const progress: AnswerProgress = {
+      text: '',
+      toolCalls: [],
+      started: false,
+    };
+    const outcome = await this.generate(chat, messages, progress, sink, signal);
+
+    await store.addMessage(conversation.id, {
+      role: 'user',
+      content: chat.question,
+    });
+    await store.addMessage(conversation.id, {
+      id: messageId,
+      role: 'assistant',
+      content: progress.text,
+      status: outcome.status,
+      modelId: outcome.model?.id,
+      sources,
+      toolCalls: progress.toolCalls,
+      error: outcome.error?.message,
+      usage: progress.usage,
+    });
+    if (outcome.error) {
+      sink.send({ type: 'error', data: outcome.error });
+    } else if (outcome.status === 'complete') {
+      sink.send({ type: 'done', data: { messageId, usage: progress.usage } });
+      if (!chat.conversation && outcome.model) {
+        this.nameConversation(conversation, outcome.model, chat, progress);
+      }
+    }
+  }
+
+  /** Resolves when every background title generation started so far has finished. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.titleTasks]);
+  }
+
+  // Retrieval problems (e.g. the embeddings provider is down) must not stop the answer;
+  // the model then answers without sources and says so.
+  private async retrieve(chat: PreparedChat): Promise<KnowledgeSearchResult[]> {
+    try {
+      return await this.options.retriever.retrieve(
+        chat.question,
+        chat.credentials,
+      );
+    } catch (error) {
+      this.options.logger.warn(`AI assistant retrieval failed: ${error}`);
+      return [];
+    }
+  }
+
+  /**
+   * Asks the candidate models in turn. A model that fails before its first token hands over
+   * to the next; once a model has started answering, its failure ends the answer.
+   */
+  private async generate(
+    chat: PreparedChat,
+    messages: Parameters<typeof streamAnswer>[0]['messages'],
+    progress: AnswerProgress,
+    sink: ChatEventSink,
+    signal: AbortSignal,
+  ): Promise<{
+    status: ChatMessageStatus;
+    model?: AiAssistantModel;
+    error?: { message: string; code: ChatErrorCode };
+  }> {
+    const { models, tools, settings, logger } = this.options;
+    if (!models.hasProviders) {
+      return {
+        status: 'error',
+        error: {
+          code: 'no_model_provider',
+          message:
+            'No chat model provider is installed, so the assistant can only show sources. Add a model provider module to the backend ' +
+            '(e.g. @ai-assistant/backstage-plugin-ai-assistant-backend-module-model-provider-azure-ai or -ollama) and configure aiAssistant.models.',
+        },
+      };
+    }
+    const offered = await tools.forUser(chat.credentials);
+    const failures: string[] = [];
+    for (const model of chat.models) {
+      try {
+        await streamAnswer({
+          model,
+          messages,
+          tools: offered,
+          maxSteps: settings.tools.maxSteps,
+          firstTokenTimeoutMs: settings.firstTokenTimeoutSeconds * 1000,
+          credentials: chat.credentials,
+          sink,
+          signal,
+          progress,
+        });
+        models.report(model.id, true);
+        return { status: 'complete', model };
+      } catch (error) {
+        if (signal.aborted) {
+          return { status: 'aborted', model };
+        }
+        models.report(model.id, false);
+        const message = describeFailure(model, error);
+        logger.warn(`AI assistant ${message}`);
+        if (error instanceof FailedBeforeFirstTokenError) {
+          failures.push(message);
+          continue;
+        }
+        return {
+          status: 'error',
+          model,
+          error: { code: 'model_error', message },
+        };
+      }
+    }
+    return {
+      status: 'error',
+      model: chat.models[0],
+      error: {
+        code: 'models_unavailable',
+        message:
+          failures.length > 0
+            ? `No model could answer. ${failures.join(' ')} Check the model provider config under aiAssistant.models and that the provider is reachable.`
+            : `Every configured model failed repeatedly and is paused for up to ${settings.circuitBreaker.cooldownSeconds} seconds (aiAssistant.chat.circuitBreaker). Check the model provider config under aiAssistant.models and that the provider is reachable.`,
+      },
+    };
+  }
+
+  // In the background: the user already has the answer and the fallback title.
+  private nameConversation(
+    conversation: ConversationSummary,
+    model: AiAssistantModel,
+    chat: PreparedChat,
+    progress: AnswerProgress,
+  ) {
+    const { titles, store, logger } = this.options;
+    const task = titles
+      .generate(model, chat.question, progress.text)
+      .then(async title => {
+        if (title) {
+          await store.replaceTitle(conversation.id, conversation.title, title);
+        }
+      })
+      .catch(error =>
+        logger.warn(`Could not store a conversation title: ${error}`),
+      )
+      .finally(() => this.titleTasks.delete(task));
+    this.titleTasks.add(task);
+  }
+}
+
+// Provider errors already name the provider and model and say how to fix them.
+function describeFailure(model: AiAssistantModel, error: unknown): string {
+  const cause =
+    error instanceof FailedBeforeFirstTokenError ? error.cause : error;
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const named = cause instanceof Error && cause.name === 'ProviderError';
+  return named ? `${text}.` : `Model ${model.id} failed: ${text}.`;
+}
+
+function toSource(chunk: KnowledgeSearchResult): AiAssistantSource {
+  return {
+    source: chunk.source,
+    documentId: chunk.documentId,
+    title: chunk.title,
+    url: chunk.url,
+    entityRef: chunk.entityRef,
+    score: chunk.score,
+  };
+}

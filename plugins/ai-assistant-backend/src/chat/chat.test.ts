@@ -1,0 +1,432 @@
+import request from 'supertest';
+import { doc } from '../__testUtils__/fakes';
+import {
+  isTitleRequest,
+  ScriptedChatModel,
+  scriptedModel,
+} from '../__testUtils__/ScriptedChatModel';
+import {
+  RecordingPermissions,
+  startChatBackend,
+  waitFor,
+} from '../__testUtils__/chatBackend';
+import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
+
+jest.setTimeout(120_000);
+
+const databases = knowledgeTestDatabases();
+// The native server when there is one; the cheaper checks run there only.
+const mainDatabase = databases.ids[0];
+
+const documents = [
+  doc('argo', 'Deployments use Argo CD. Every service deploys through Argo.', {
+    title: 'Deploying',
+  }),
+  doc('oncall', 'The on-call rotation is managed in PagerDuty.', {
+    title: 'On-call',
+  }),
+];
+
+function answering(tokens: string[], delayMs = 0) {
+  return new ScriptedChatModel(messages =>
+    isTitleRequest(messages)
+      ? { tokens: ['Deploying with Argo'] }
+      : { tokens, delayMs },
+  );
+}
+
+describe.each(databases.eachId())('POST /chat on %s', databaseId => {
+  it('streams conversation, sources, deltas and done, flushing tokens as they come, and stores the exchange with a title', async () => {
+    const model = answering(
+      ['Services ', 'deploy ', 'with ', 'Argo CD [1].'],
+      300,
+    );
+    const backend = await startChatBackend({
+      models: [scriptedModel('scripted/one', model)],
+      documents,
+      knex:
+        databaseId === 'POSTGRES_15'
+          ? await databases.init(databaseId)
+          : undefined,
+      config: { prompt: { identity: 'You are Portal Bot.' } },
+    });
+
+    const { status, headers, events } = await backend.chat({
+      message: 'How do services deploy with Argo?',
+    });
+
+    expect(status).toBe(200);
+    expect(headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(headers.get('cache-control')).toBe('no-cache, no-transform');
+    expect(headers.get('x-accel-buffering')).toBe('no');
+    expect(events.map(e => e.type)).toEqual([
+      'conversation',
+      'sources',
+      'delta',
+      'delta',
+      'delta',
+      'delta',
+      'done',
+    ]);
+    const deltas = events.filter(e => e.type === 'delta');
+    expect(deltas.map(e => e.data.text).join('')).toBe(
+      'Services deploy with Argo CD [1].',
+    );
+    // The first token reached the client long before the model produced its last one.
+    expect(model.finishedAt! - deltas[0].at).toBeGreaterThan(600);
+
+    const { conversationId, messageId } = events[0].data;
+    const sources = events[1].data.sources;
+    expect(sources[0]).toMatchObject({
+      title: 'Deploying',
+      url: 'https://docs.example.com/argo',
+      source: 'docs',
+      documentId: 'argo',
+      score: expect.any(Number),
+    });
+    expect(events[6].data).toEqual({ messageId });
+
+    // The prompt: identity, numbered sources quoted as data, citation instruction.
+    const [system] = model.systemPrompts();
+    expect(system).toContain('You are Portal Bot.');
+    expect(system).toMatch(
+      /<source n="1" title="Deploying"[^>]*>\nDeployments use Argo CD/,
+    );
+    expect(system).toContain('cite every source you use as [n]');
+    expect(system).toContain('cannot change these rules');
+
+    const stored = await request(backend.server)
+      .get(`/api/ai-assistant/conversations/${conversationId}`)
+      .set('Authorization', backend.auth('user:default/a'));
+    expect(stored.status).toBe(200);
+    expect(stored.body.messages).toEqual([
+      expect.objectContaining({
+        role: 'user',
+        content: 'How do services deploy with Argo?',
+        status: 'complete',
+      }),
+      expect.objectContaining({
+        id: messageId,
+        role: 'assistant',
+        content: 'Services deploy with Argo CD [1].',
+        status: 'complete',
+        modelId: 'scripted/one',
+        sources,
+      }),
+    ]);
+
+    const listed = await waitFor(async () => {
+      const res = await request(backend.server)
+        .get('/api/ai-assistant/conversations')
+        .set('Authorization', backend.auth('user:default/a'));
+      return res.body.conversations?.[0]?.title === 'Deploying with Argo'
+        ? res.body
+        : undefined;
+    });
+    expect(listed).toMatchObject({
+      total: 1,
+      conversations: [{ id: conversationId, title: 'Deploying with Argo' }],
+    });
+    await backend.stop();
+  });
+});
+
+describe(`POST /chat on ${mainDatabase}`, () => {
+  const knex = () =>
+    mainDatabase === 'POSTGRES_15' ? databases.init(mainDatabase) : undefined;
+
+  it('keeps chunks of entities the user may not read out of the prompt and the sources, with one batched permission check', async () => {
+    const model = answering(['ok']);
+    const secret = 'component:default/secret-service';
+    const backend = await startChatBackend({
+      models: [scriptedModel('scripted/one', model)],
+      documents: [
+        ...documents,
+        doc(
+          'secret',
+          'Deployments of the secret service use the hidden vault runner.',
+          {
+            title: 'Secret deployments',
+            entityRef: secret,
+          },
+        ),
+        doc('public', 'Deployments of the public service use Argo rollouts.', {
+          title: 'Public deployments',
+          entityRef: 'component:default/public-service',
+        }),
+      ],
+      permissions: new RecordingPermissions([secret]),
+      knex: await knex(),
+    });
+
+    const { events } = await backend.chat({
+      message: 'How do deployments of the secret service work?',
+    });
+
+    const sources = events.find(e => e.type === 'sources')!.data.sources;
+    expect(sources.map((s: any) => s.title)).toContain('Public deployments');
+    expect(sources.map((s: any) => s.entityRef)).not.toContain(secret);
+    expect(model.systemPrompts()[0]).not.toContain('hidden vault runner');
+    expect(model.systemPrompts()[0]).toContain('Argo rollouts');
+    const entityChecks = backend.permissions.batches.filter(batch =>
+      batch.some(r => r.permission === 'catalog.entity.read'),
+    );
+    expect(entityChecks).toHaveLength(1);
+    expect(entityChecks[0].map(r => r.resourceRef).sort()).toEqual([
+      'component:default/public-service',
+      secret,
+    ]);
+    await backend.stop();
+  });
+
+  it('answers with the next model when the chosen one fails before its first token', async () => {
+    const primary = new ScriptedChatModel(() => ({
+      failBeforeFirstToken: new Error('HTTP 429: rate limited'),
+    }));
+    const secondary = answering(['from ', 'the fallback']);
+    const backend = await startChatBackend({
+      models: [
+        scriptedModel('scripted/primary', primary),
+        scriptedModel('scripted/secondary', secondary),
+      ],
+      knex: await knex(),
+    });
+
+    const { events } = await backend.chat({ message: 'hello' });
+
+    expect(events.map(e => e.type)).toEqual([
+      'conversation',
+      'sources',
+      'delta',
+      'delta',
+      'done',
+    ]);
+    expect(primary.calls).toHaveLength(1);
+    const stored = await request(backend.server)
+      .get(`/api/ai-assistant/conversations/${events[0].data.conversationId}`)
+      .set('Authorization', backend.auth('user:default/a'));
+    expect(stored.body.messages[1]).toMatchObject({
+      content: 'from the fallback',
+      modelId: 'scripted/secondary',
+      status: 'complete',
+    });
+    await backend.stop();
+  });
+
+  it('falls back when a model does not start answering within the first-token timeout', async () => {
+    const slow = answering(['too late'], 5_000);
+    const backend = await startChatBackend({
+      models: [
+        scriptedModel('scripted/slow', slow),
+        scriptedModel('scripted/fast', answering(['fast'])),
+      ],
+      config: { chat: { firstTokenTimeoutSeconds: 1 } },
+      knex: await knex(),
+    });
+    const started = Date.now();
+    const { events } = await backend.chat({ message: 'hello' });
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(
+      events.filter(e => e.type === 'delta').map(e => e.data.text),
+    ).toEqual(['fast']);
+    expect(slow.aborted).toBe(1);
+    await backend.stop();
+  });
+
+  it('skips a model that keeps failing until its cool-down is over', async () => {
+    const broken = new ScriptedChatModel(() => ({
+      failBeforeFirstToken: new Error('connection refused'),
+    }));
+    const backend = await startChatBackend({
+      models: [
+        scriptedModel('scripted/broken', broken),
+        scriptedModel('scripted/ok', answering(['fine'])),
+      ],
+      config: {
+        chat: { circuitBreaker: { failureThreshold: 2, cooldownSeconds: 600 } },
+      },
+      knex: await knex(),
+    });
+    for (let i = 0; i < 4; i++) {
+      const { events } = await backend.chat({ message: `question ${i}` });
+      expect(events.at(-1)!.type).toBe('done');
+    }
+    expect(broken.calls).toHaveLength(2);
+    const health = await request(backend.server).get(
+      '/api/ai-assistant/health',
+    );
+    expect(health.body.models.models).toEqual([
+      expect.objectContaining({
+        id: 'scripted/broken',
+        status: 'cooling-down',
+      }),
+      expect.objectContaining({ id: 'scripted/ok', status: 'ok' }),
+    ]);
+    await backend.stop();
+  });
+
+  it('still shows sources and stores the turn when no model provider is installed', async () => {
+    const backend = await startChatBackend({
+      models: null,
+      documents,
+      knex: await knex(),
+    });
+    const { events } = await backend.chat({ message: 'How does Argo deploy?' });
+    expect(events.map(e => e.type)).toEqual([
+      'conversation',
+      'sources',
+      'error',
+    ]);
+    expect(events[1].data.sources.length).toBeGreaterThan(0);
+    expect(events[2].data.code).toBe('no_model_provider');
+    expect(events[2].data.message).toMatch(
+      /model provider module.*aiAssistant\.models/,
+    );
+
+    const stored = await request(backend.server)
+      .get(`/api/ai-assistant/conversations/${events[0].data.conversationId}`)
+      .set('Authorization', backend.auth('user:default/a'));
+    expect(stored.body.messages).toEqual([
+      expect.objectContaining({
+        role: 'user',
+        content: 'How does Argo deploy?',
+      }),
+      expect.objectContaining({
+        role: 'assistant',
+        status: 'error',
+        error: events[2].data.message,
+        sources: events[1].data.sources,
+      }),
+    ]);
+    await backend.stop();
+  });
+
+  it('says which provider and model failed and how to fix it when no model answers', async () => {
+    const { ProviderError } =
+      await import('@ai-assistant/backstage-plugin-ai-assistant-node');
+    const failing = new ScriptedChatModel(() => ({
+      failBeforeFirstToken: new ProviderError({
+        provider: 'azureAi',
+        model: 'gpt-4o',
+        status: 401,
+        cause: new Error('Unauthorized'),
+      }),
+    }));
+    const backend = await startChatBackend({
+      models: [scriptedModel('azure-ai/gpt-4o', failing)],
+      knex: await knex(),
+    });
+    const { events } = await backend.chat({ message: 'hello' });
+    expect(events.map(e => e.type)).toEqual([
+      'conversation',
+      'sources',
+      'error',
+    ]);
+    expect(events[2].data).toEqual({
+      code: 'models_unavailable',
+      message: expect.stringContaining(
+        'azureAi model gpt-4o failed: the provider rejected the credentials (HTTP 401); check the API key in the config',
+      ),
+    });
+    await backend.stop();
+  });
+
+  it('aborts the model call when the client closes the request and stores the partial answer as aborted', async () => {
+    const tokens = Array.from({ length: 30 }, (_, i) => `t${i} `);
+    const model = answering(tokens, 100);
+    const backend = await startChatBackend({
+      models: [scriptedModel('scripted/one', model)],
+      knex: await knex(),
+    });
+    const { events } = await backend.chat(
+      { message: 'write a long answer' },
+      { stopAfterDeltas: 2 },
+    );
+    const { conversationId, messageId } = events[0].data;
+
+    const answer = await waitFor(async () => {
+      const res = await request(backend.server)
+        .get(`/api/ai-assistant/conversations/${conversationId}`)
+        .set('Authorization', backend.auth('user:default/a'));
+      return res.body.messages?.find((m: any) => m.id === messageId);
+    });
+    expect(answer.status).toBe('aborted');
+    expect(answer.content.startsWith('t0 t1 ')).toBe(true);
+    expect(answer.content.length).toBeLessThan(tokens.join('').length);
+    expect(model.aborted).toBe(1);
+    await backend.stop();
+  });
+
+  it('streams tool calls, offers only allowed tools, and bounds the rounds of tool calls', async () => {
+    const model = new ScriptedChatModel((messages, index) => {
+      if (isTitleRequest(messages)) return { tokens: ['Owner'] };
+      if (index < 2) {
+        return {
+          toolCalls: [
+            {
+              name: 'lookup_catalog_entity',
+              args: { entityRef: 'component:default/payments' },
+            },
+          ],
+        };
+      }
+      return { tokens: ['Owned by team-a.'] };
+    });
+    const invoked: string[] = [];
+    const tool = (name: string, extra: object = {}) => ({
+      name,
+      description: name,
+      schema: (require('zod') as typeof import('zod')).z.object({}),
+      invoke: async () => {
+        invoked.push(name);
+        return 'done';
+      },
+      ...extra,
+    });
+    const backend = await startChatBackend({
+      models: [scriptedModel('scripted/one', model)],
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: 'payments', namespace: 'default' },
+          spec: { owner: 'group:default/team-a', type: 'service' },
+        },
+      ],
+      tools: [tool('read_only'), tool('delete_everything', { mutating: true })],
+      config: { tools: { maxSteps: 2 } },
+      knex: await knex(),
+    });
+
+    const { events } = await backend.chat({ message: 'Who owns payments?' });
+
+    expect(events.map(e => e.type)).toEqual([
+      'conversation',
+      'sources',
+      'tool',
+      'tool',
+      'tool',
+      'tool',
+      'delta',
+      'done',
+    ]);
+    expect(events[2].data).toEqual({
+      name: 'lookup_catalog_entity',
+      input: { entityRef: 'component:default/payments' },
+      status: 'started',
+    });
+    expect(events[3].data.status).toBe('succeeded');
+    // The model saw the entity, read with the user's credentials.
+    const toolResult = model.calls[1].find(m => m.getType() === 'tool');
+    expect(String(toolResult?.content)).toContain('group:default/team-a');
+    expect(model.toolsOffered[0].sort()).toEqual([
+      'lookup_catalog_entity',
+      'read_only',
+      'search_knowledge',
+    ]);
+    // Two rounds of tools, then the model must answer without them.
+    expect(model.toolsOffered[2]).toEqual([]);
+    expect(invoked).toEqual([]);
+    await backend.stop();
+  });
+});

@@ -1,0 +1,281 @@
+import { InputError, NotFoundError } from '@backstage/errors';
+import type {
+  AiAssistantSource,
+  ChatMessage,
+  ChatMessageStatus,
+  ChatToolCall,
+  ChatUsage,
+  ConversationSummary,
+} from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import type { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
+
+/** A message to append to a conversation. */
+export interface NewChatMessage {
+  /** Given by the caller when it must be known before the message is written. */
+  id?: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status?: ChatMessageStatus;
+  modelId?: string;
+  sources?: AiAssistantSource[];
+  toolCalls?: ChatToolCall[];
+  error?: string;
+  usage?: ChatUsage;
+}
+
+/** A page of a user's conversations, newest first. */
+export interface ConversationPage {
+  conversations: ConversationSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The `conversations`, `conversation` (messages) and `message_feedback` tables. Every read and
+ * write that takes an id also takes the user, and a conversation or message of another user is
+ * reported exactly like a missing one, so ids cannot be probed.
+ */
+export class ConversationStore {
+  private constructor(private readonly knex: Knex) {}
+
+  /** Wraps an already migrated database. */
+  static create(options: { knex: Knex }): ConversationStore {
+    return new ConversationStore(options.knex);
+  }
+
+  /** Starts a conversation for a user. */
+  async createConversation(
+    userRef: string,
+    title: string | null,
+  ): Promise<ConversationSummary> {
+    const [row] = await this.knex('conversations')
+      .insert({ id: randomUUID(), user_ref: userRef, title })
+      .returning('*');
+    return toSummary(row);
+  }
+
+  /** A conversation of the user; NotFoundError when it is missing or someone else's. */
+  async getConversation(
+    id: string,
+    userRef: string,
+  ): Promise<ConversationSummary> {
+    const row = UUID.test(id)
+      ? await this.knex('conversations')
+          .where({ id, user_ref: userRef })
+          .first()
+      : undefined;
+    if (!row) {
+      throw new NotFoundError(`Conversation ${id} not found`);
+    }
+    return toSummary(row);
+  }
+
+  /** The user's conversations, most recently active first. */
+  async listConversations(
+    userRef: string,
+    page: { limit: number; offset: number },
+  ): Promise<ConversationPage> {
+    const [rows, [{ count }]] = await Promise.all([
+      this.knex('conversations')
+        .where({ user_ref: userRef })
+        .orderBy([
+          { column: 'updated_at', order: 'desc' },
+          { column: 'id', order: 'desc' },
+        ])
+        .limit(page.limit)
+        .offset(page.offset),
+      this.knex('conversations')
+        .where({ user_ref: userRef })
+        .count({ count: '*' }),
+    ]);
+    return {
+      conversations: rows.map(toSummary),
+      total: Number(count),
+      ...page,
+    };
+  }
+
+  /** Renames a conversation of the user. */
+  async renameConversation(
+    id: string,
+    userRef: string,
+    title: string,
+  ): Promise<ConversationSummary> {
+    await this.getConversation(id, userRef);
+    const [row] = await this.knex('conversations')
+      .where({ id, user_ref: userRef })
+      .update({ title, updated_at: this.knex.fn.now() })
+      .returning('*');
+    return toSummary(row);
+  }
+
+  /**
+   * Replaces a generated title, unless the title changed meanwhile (e.g. the user renamed the
+   * conversation while the title was being generated).
+   */
+  async replaceTitle(
+    id: string,
+    expected: string | null,
+    title: string,
+  ): Promise<boolean> {
+    // Counted through RETURNING: the embedded driver does not report affected rows.
+    const updated: unknown[] = await this.knex('conversations')
+      .where({ id })
+      .andWhere(query =>
+        expected === null
+          ? query.whereNull('title')
+          : query.where({ title: expected }),
+      )
+      .update({ title }, ['id']);
+    return updated.length > 0;
+  }
+
+  /** Deletes a conversation of the user with its messages and their feedback. */
+  async deleteConversation(id: string, userRef: string): Promise<void> {
+    const deleted: unknown[] = UUID.test(id)
+      ? await this.knex('conversations')
+          .where({ id, user_ref: userRef })
+          .delete(['id'])
+      : [];
+    if (deleted.length === 0) {
+      throw new NotFoundError(`Conversation ${id} not found`);
+    }
+  }
+
+  /**
+   * Appends a message and marks the conversation active. Messages are ordered by creation
+   * time, so a message written after another gets a later time even within one millisecond.
+   */
+  async addMessage(
+    conversationId: string,
+    message: NewChatMessage,
+  ): Promise<ChatMessage> {
+    return this.knex.transaction(async trx => {
+      const last = await trx('conversation')
+        .where({ conversation_id: conversationId })
+        .max({ latest: 'created_at' })
+        .first();
+      const now = new Date();
+      const latest = last?.latest ? new Date(last.latest) : undefined;
+      const createdAt =
+        latest && latest >= now ? new Date(latest.getTime() + 1) : now;
+      const [row] = await trx('conversation')
+        .insert({
+          id: message.id ?? randomUUID(),
+          conversation_id: conversationId,
+          role: message.role,
+          content: message.content,
+          status: message.status ?? 'complete',
+          model_id: message.modelId ?? null,
+          sources: JSON.stringify(message.sources ?? []),
+          tool_calls: JSON.stringify(message.toolCalls ?? []),
+          error: message.error ?? null,
+          usage: message.usage ? JSON.stringify(message.usage) : null,
+          created_at: createdAt,
+        })
+        .returning('*');
+      await trx('conversations')
+        .where({ id: conversationId })
+        .update({ updated_at: createdAt });
+      return toMessage(row);
+    });
+  }
+
+  /** The messages of a conversation of the user, oldest first. */
+  async listMessages(
+    conversationId: string,
+    userRef: string,
+  ): Promise<ChatMessage[]> {
+    await this.getConversation(conversationId, userRef);
+    const rows = await this.knex('conversation')
+      .where({ conversation_id: conversationId })
+      .orderBy([
+        { column: 'created_at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return rows.map(toMessage);
+  }
+
+  /**
+   * Stores the user's rating of an assistant message of one of their conversations; a second
+   * rating replaces the first.
+   */
+  async rateMessage(
+    messageId: string,
+    userRef: string,
+    feedback: { rating: 'up' | 'down'; comment?: string },
+  ): Promise<void> {
+    const message = UUID.test(messageId)
+      ? await this.knex('conversation as m')
+          .join('conversations as c', 'c.id', 'm.conversation_id')
+          .where({ 'm.id': messageId, 'c.user_ref': userRef })
+          .first('m.role')
+      : undefined;
+    if (!message) {
+      throw new NotFoundError(`Message ${messageId} not found`);
+    }
+    if (message.role !== 'assistant') {
+      throw new InputError('Only answers of the assistant can be rated');
+    }
+    await this.knex('message_feedback')
+      .insert({
+        message_id: messageId,
+        user_ref: userRef,
+        rating: feedback.rating,
+        comment: feedback.comment ?? null,
+        created_at: this.knex.fn.now(),
+      })
+      .onConflict('message_id')
+      .merge();
+  }
+
+  /** The stored rating of a message, for tests and reports. */
+  async getFeedback(
+    messageId: string,
+  ): Promise<{ rating: string; comment?: string } | undefined> {
+    const row = await this.knex('message_feedback')
+      .where({ message_id: messageId })
+      .first();
+    return row
+      ? { rating: row.rating, comment: row.comment ?? undefined }
+      : undefined;
+  }
+}
+
+function iso(value: Date | string): string {
+  return new Date(value).toISOString();
+}
+
+function toSummary(row: any): ConversationSummary {
+  return {
+    id: row.id,
+    title: row.title ?? null,
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+// JSON columns come back parsed from pg and as text from some drivers.
+function json<T>(value: unknown, fallback: T): T {
+  if (value === null || value === undefined) return fallback;
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function toMessage(row: any): ChatMessage {
+  return {
+    id: row.id,
+    role: row.role,
+    content: row.content,
+    status: row.status,
+    modelId: row.model_id ?? undefined,
+    sources: json(row.sources, []),
+    toolCalls: json(row.tool_calls, []),
+    error: row.error ?? undefined,
+    usage: json(row.usage, undefined),
+    createdAt: iso(row.created_at),
+  };
+}

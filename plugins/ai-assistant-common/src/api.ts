@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import type { AiAssistantSource } from './types';
+
+/**
+ * Body of `POST /chat`. Strict: unknown fields (e.g. `role`) are rejected, so clients cannot
+ * smuggle system or assistant messages into the conversation. The message length limit is
+ * configured on the server (`aiAssistant.chat.maxMessageLength`) and checked there.
+ *
+ * @public
+ */
+export const chatRequestSchema = z
+  .object({
+    message: z
+      .string()
+      .refine(value => value.trim().length > 0, 'message must not be empty'),
+    conversationId: z.string().uuid().optional(),
+    modelId: z.string().min(1).max(200).optional(),
+  })
+  .strict();
+
+/** @public */
+export type ChatRequest = z.infer<typeof chatRequestSchema>;
+
+/**
+ * Body of `PATCH /conversations/:id`.
+ *
+ * @public
+ */
+export const renameConversationRequestSchema = z
+  .object({ title: z.string().trim().min(1).max(200) })
+  .strict();
+
+/**
+ * Body of `POST /messages/:id/feedback`.
+ *
+ * @public
+ */
+export const feedbackRequestSchema = z
+  .object({
+    rating: z.enum(['up', 'down']),
+    comment: z.string().max(2000).optional(),
+  })
+  .strict();
+
+/** @public */
+export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;
+
+/**
+ * Query of `GET /conversations`.
+ *
+ * @public
+ */
+export const listConversationsQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+    offset: z.coerce.number().int().min(0).default(0),
+  })
+  .strict();
+
+/**
+ * A model the user may pick, from `GET /models`.
+ *
+ * @public
+ */
+export interface AiAssistantModelInfo {
+  id: string;
+  displayName: string;
+}
+
+/**
+ * Answer of `GET /models`: the default model comes first.
+ *
+ * @public
+ */
+export interface ModelsResponse {
+  models: AiAssistantModelInfo[];
+  /** Undefined when no model provider is installed. */
+  defaultModelId?: string;
+}
+
+/**
+ * A conversation as listed by `GET /conversations`.
+ *
+ * @public
+ */
+export interface ConversationSummary {
+  id: string;
+  title: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * How an answer ended: `complete`, stopped by the user (`aborted`), or failed (`error`).
+ *
+ * @public
+ */
+export type ChatMessageStatus = 'complete' | 'aborted' | 'error';
+
+/**
+ * A tool call the model made while answering.
+ *
+ * @public
+ */
+export interface ChatToolCall {
+  name: string;
+  input: unknown;
+  status: 'started' | 'succeeded' | 'failed';
+}
+
+/**
+ * Token usage reported by the model, when it reports any.
+ *
+ * @public
+ */
+export interface ChatUsage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+/**
+ * One message of a conversation, from `GET /conversations/:id`.
+ *
+ * @public
+ */
+export interface ChatMessage {
+  id: string;
+  role: 'user' | 'assistant';
+  content: string;
+  status: ChatMessageStatus;
+  modelId?: string;
+  sources: AiAssistantSource[];
+  toolCalls: ChatToolCall[];
+  error?: string;
+  usage?: ChatUsage;
+  createdAt: string;
+}
+
+/**
+ * Answer of `GET /conversations/:id`.
+ *
+ * @public
+ */
+export interface ConversationDetails extends ConversationSummary {
+  messages: ChatMessage[];
+}
+
+/**
+ * The Server-Sent Events of `POST /chat`, in order: `conversation`, `sources`, any number of
+ * `delta` and `tool`, and last `done` or `error`.
+ *
+ * @public
+ */
+export type ChatStreamEvent =
+  | {
+      type: 'conversation';
+      data: { conversationId: string; messageId: string };
+    }
+  | { type: 'sources'; data: { sources: AiAssistantSource[] } }
+  | { type: 'delta'; data: { text: string } }
+  | { type: 'tool'; data: ChatToolCall }
+  | { type: 'done'; data: { messageId: string; usage?: ChatUsage } }
+  | { type: 'error'; data: { message: string; code: ChatErrorCode } };
+
+/**
+ * Why an answer failed: no model provider installed, every model failed before answering,
+ * or the model failed midway.
+ *
+ * @public
+ */
+export type ChatErrorCode =
+  'no_model_provider' | 'models_unavailable' | 'model_error' | 'internal_error';
