@@ -5,6 +5,7 @@ import {
   ServerResponse,
 } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { getEventListeners } from 'node:events';
 import { createRetryingFetch, retryAfterMs } from './createRetryingFetch';
 import { ProviderError } from './ProviderError';
 
@@ -99,6 +100,18 @@ describe('createRetryingFetch', () => {
       }),
     ).rejects.toThrow('user stopped');
     expect(target.attempts()).toBe(1);
+  });
+
+  it('leaves no listener on the caller signal, however many streamed requests share it', async () => {
+    const target = await serve((_req, res) => res.writeHead(200).end('body'));
+    server = target.server;
+    const controller = new AbortController();
+    const retrying = createRetryingFetch();
+    for (let i = 0; i < 20; i++) {
+      const response = await retrying(target.url, { signal: controller.signal });
+      expect(await response.text()).toBe('body');
+    }
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('reads Retry-After as seconds, as a date, and retry-after-ms', () => {

@@ -40,27 +40,28 @@ export function createRetryingFetch(
   return async (input, init) => {
     const callerSignal = init?.signal ?? undefined;
     for (let attempt = 0; ; attempt++) {
-      const controller = new AbortController();
-      const onAbort = () => controller.abort(callerSignal?.reason);
-      callerSignal?.addEventListener('abort', onAbort, { once: true });
+      // The timeout only covers waiting for headers; a streamed body may take longer.
+      const headerTimeout = new AbortController();
       const timer = setTimeout(
-        () => controller.abort(new Error(`no response within ${timeoutMs} ms`)),
+        () =>
+          headerTimeout.abort(new Error(`no response within ${timeoutMs} ms`)),
         timeoutMs,
       );
+      // AbortSignal.any links the caller's signal without leaving a listener on it per request.
+      const signal = callerSignal
+        ? AbortSignal.any([callerSignal, headerTimeout.signal])
+        : headerTimeout.signal;
       let response: Response | undefined;
       let failure: unknown;
       try {
-        response = await inner(input, { ...init, signal: controller.signal });
+        response = await inner(input, { ...init, signal });
       } catch (error) {
         failure =
-          controller.signal.aborted && !callerSignal?.aborted
-            ? controller.signal.reason
+          headerTimeout.signal.aborted && !callerSignal?.aborted
+            ? headerTimeout.signal.reason
             : error;
       } finally {
         clearTimeout(timer);
-        if (failure !== undefined || !response?.body) {
-          callerSignal?.removeEventListener('abort', onAbort);
-        }
       }
       if (callerSignal?.aborted) {
         throw callerSignal.reason ?? new Error('aborted');
