@@ -6,6 +6,7 @@
 export * from './embeddings';
 export * from './extensions';
 export * from './http';
+export * from './ingestion';
 export * from './ingestors';
 export * from './models';
 export * from './providerConfig';

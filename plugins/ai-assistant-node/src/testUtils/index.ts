@@ -9,3 +9,10 @@ export * from './ingestorConformance';
 export * from './modelProviderConformance';
 export * from './servers/azureOpenAi';
 export * from './servers/ollama';
+export {
+  startLoopbackServer,
+  sendJson,
+  type LoopbackServer,
+  type LoopbackServerHandlers,
+  type RecordedRequestBase,
+} from './servers/loopbackServer';

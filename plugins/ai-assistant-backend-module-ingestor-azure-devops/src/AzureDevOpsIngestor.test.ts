@@ -1,0 +1,222 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import { ConfigReader } from '@backstage/config';
+import type { Entity } from '@backstage/catalog-model';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import {
+  collectIngestorRun,
+  runIngestorConformanceTests,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
+import { readAzureDevOpsIngestorConfig } from './config';
+import { AzureDevOpsIngestor, wikiPagePath } from './AzureDevOpsIngestor';
+import {
+  type AzureDevOpsTestServer,
+  type FakeAzureProject,
+  startAzureDevOpsTestServer,
+} from './__testUtils__/azureDevOpsTestServer';
+
+function createIngestor(
+  server: AzureDevOpsTestServer,
+  settings: object = {},
+  entities: Entity[] = [],
+) {
+  const config = new ConfigReader({
+    integrations: {
+      azure: [
+        {
+          host: 'dev.azure.com',
+          credentials: [{ personalAccessToken: 'pat' }],
+        },
+      ],
+    },
+    aiAssistant: {
+      ingestors: {
+        azureDevOps: {
+          organization: 'acme',
+          baseUrl: server.baseUrl,
+          ...settings,
+        },
+      },
+    },
+  });
+  return AzureDevOpsIngestor.fromConfig(config, {
+    config: readAzureDevOpsIngestorConfig(config)!,
+    logger: mockServices.logger.mock(),
+    auth: mockServices.auth(),
+    catalog: catalogServiceMock({ entities }),
+  });
+}
+
+function projects(): Record<string, FakeAzureProject> {
+  return {
+    Platform: {
+      repositories: [
+        {
+          name: 'payments',
+          files: {
+            'README.md': '# Payments',
+            'docs/runbook.txt': 'Restart the pods.',
+            'docs/logo.png': Buffer.from([0x89, 0x50, 0, 1]),
+            'docs/data.txt': Buffer.from([0x41, 0, 0x42]),
+            'docs/big.md': `# Big\n${'x'.repeat(3000)}`,
+            'src/index.ts': 'export {};',
+            'CHANGELOG.md': '# Changes',
+          },
+        },
+        { name: 'empty', defaultBranch: null, files: {} },
+      ],
+      wiki: {
+        name: 'Platform.wiki',
+        files: {
+          'Home.md': '# Welcome',
+          'Getting-started/Set%2Dup.md': '# Set-up',
+          'Getting-started.order': 'Set%2Dup',
+          '.attachments/diagram.md': 'not a page',
+        },
+      },
+    },
+    Sandbox: {
+      repositories: [{ name: 'toys', files: { 'README.md': '# Toys' } }],
+    },
+    ...Object.fromEntries(
+      Array.from({ length: 120 }, (_, i) => [`p${i}`, { repositories: [] }]),
+    ),
+  };
+}
+
+describe('AzureDevOpsIngestor', () => {
+  let server: AzureDevOpsTestServer;
+  let data: Record<string, FakeAzureProject>;
+  beforeEach(async () => {
+    data = projects();
+    server = await startAzureDevOpsTestServer('acme', data);
+  });
+  afterEach(() => server.close());
+
+  it('ingests filtered repository files and wiki pages of every project', async () => {
+    const ingestor = createIngestor(server, {
+      exclude: ['CHANGELOG.md'],
+      maxFileSize: 1000,
+    });
+    const { documents } = await collectIngestorRun(ingestor);
+
+    expect(documents.map(d => d.id).sort()).toEqual([
+      'Platform/_wiki/Platform.wiki/Getting started/Set-up',
+      'Platform/_wiki/Platform.wiki/Home',
+      'Platform/payments/README.md',
+      'Platform/payments/docs/runbook.txt',
+      'Sandbox/toys/README.md',
+    ]);
+    expect(server.count('/_apis/projects')).toBe(2);
+    expect(server.requests[0].headers.authorization).toBe(
+      `Basic ${Buffer.from(':pat').toString('base64')}`,
+    );
+    expect(documents.find(d => d.id === 'Platform/payments/README.md')).toEqual(
+      {
+        id: 'Platform/payments/README.md',
+        title: 'payments: README.md',
+        url: 'https://dev.azure.com/acme/Platform/_git/payments?path=%2FREADME.md&version=GBmain',
+        content: '# Payments',
+        markdown: true,
+        entityRef: undefined,
+        version: expect.stringMatching(/^[0-9a-f]{40}$/),
+        metadata: {
+          project: 'Platform',
+          repository: 'payments',
+          path: 'README.md',
+          branch: 'main',
+        },
+      },
+    );
+    expect(
+      documents.find(d => d.id.endsWith('Getting started/Set-up')),
+    ).toMatchObject({
+      title: 'Platform.wiki: Getting started/Set-up',
+      url: 'https://dev.azure.com/acme/Platform/_wiki/wikis/Platform.wiki?pagePath=%2FGetting%20started%2FSet-up',
+      content: '# Set-up',
+      markdown: true,
+    });
+    // png never downloaded; data.txt (binary) and big.md (too large) downloaded and dropped.
+    expect(server.count('/blobs/')).toBe(7);
+  });
+
+  it('downloads only the changed file on a second run and keeps the rest', async () => {
+    const ingestor = createIngestor(server);
+    const first = await collectIngestorRun(ingestor);
+    const knownVersions = new Map(first.documents.map(d => [d.id, d.version!]));
+
+    data.Platform.wiki!.files['Home.md'] = '# Welcome back';
+    const blobsBefore = server.count('/blobs/');
+    const second = await collectIngestorRun(ingestor, { knownVersions });
+
+    expect(second.documents.map(d => d.id)).toEqual([
+      'Platform/_wiki/Platform.wiki/Home',
+    ]);
+    expect(server.count('/blobs/') - blobsBefore).toBe(1);
+    expect(second.documents[0].content).toBe('# Welcome back');
+    expect(second.kept).toHaveLength(first.documents.length - 1);
+  });
+
+  it('reads only the configured projects and can leave wikis out', async () => {
+    const ingestor = createIngestor(server, {
+      projects: ['sandbox'],
+      wikis: false,
+    });
+    const { documents } = await collectIngestorRun(ingestor);
+    expect(documents.map(d => d.id)).toEqual(['Sandbox/toys/README.md']);
+    expect(server.count('/wiki/')).toBe(0);
+  });
+
+  it('waits out a 429 with Retry-After', async () => {
+    const ingestor = createIngestor(server, { projects: ['Sandbox'] });
+    server.failNext(429, { 'retry-after': '0' }, 2);
+    const { documents } = await collectIngestorRun(ingestor);
+    expect(documents).toHaveLength(1);
+  });
+
+  it('gives documents of a repository the entity that annotates it', async () => {
+    const ingestor = createIngestor(server, {}, [
+      {
+        apiVersion: 'backstage.io/v1alpha1',
+        kind: 'Component',
+        metadata: {
+          name: 'payments',
+          annotations: { 'dev.azure.com/project-repo': 'platform/Payments' },
+        },
+        spec: {},
+      },
+    ]);
+    const { documents } = await collectIngestorRun(ingestor);
+    const withEntity = documents.filter(d => d.entityRef);
+    expect(withEntity.map(d => d.id).sort()).toEqual([
+      'Platform/payments/CHANGELOG.md',
+      'Platform/payments/README.md',
+      'Platform/payments/docs/big.md',
+      'Platform/payments/docs/runbook.txt',
+    ]);
+    expect(documents.find(d => d.id.endsWith('/Home'))?.entityRef).toBe(
+      undefined,
+    );
+    expect(withEntity[0].entityRef).toBe('component:default/payments');
+  });
+});
+
+describe('wikiPagePath', () => {
+  it('turns Azure wiki file names into page paths', () => {
+    expect(wikiPagePath('/Getting-started/Set%2Dup.md')).toBe(
+      '/Getting started/Set-up',
+    );
+  });
+});
+
+describe('conformance', () => {
+  let server: AzureDevOpsTestServer;
+  beforeAll(async () => {
+    server = await startAzureDevOpsTestServer('acme', projects());
+  });
+  afterAll(() => server.close());
+
+  runIngestorConformanceTests('azure-devops', {
+    createIngestor: () => createIngestor(server),
+    minDocuments: 4,
+  });
+});

@@ -1,0 +1,274 @@
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import {
+  type AzureDevOpsCredentialsProvider,
+  DefaultAzureDevOpsCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  createRepositoryFileFilter,
+  type IngestionDocument,
+  type Ingestor,
+  type IngestorContext,
+  ingestRepositoryFiles,
+  isMarkdownPath,
+  readEntityRefsByAnnotation,
+  type RepositoryFileFilter,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import type { AzureDevOpsIngestorConfig } from './config';
+import {
+  AzureDevOpsClient,
+  type AzureProject,
+  type AzureRepository,
+  type AzureWiki,
+} from './AzureDevOpsClient';
+
+/** The annotation that ties a catalog entity to its Azure repository (`project/repo`). */
+export const AZURE_DEVOPS_PROJECT_REPO_ANNOTATION =
+  'dev.azure.com/project-repo';
+
+/**
+ * Options of {@link AzureDevOpsIngestor}.
+ *
+ * @public
+ */
+export interface AzureDevOpsIngestorOptions {
+  config: AzureDevOpsIngestorConfig;
+  credentialsProvider: AzureDevOpsCredentialsProvider;
+  logger: LoggerService;
+  /** With `auth`, maps repositories to the catalog entities that annotate them. */
+  catalog?: CatalogService;
+  auth?: AuthService;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Ingests markdown and docs of the Git repositories of an Azure DevOps organisation and the
+ * pages of its project wikis, id `azure-devops`. A file is downloaded only when its object id
+ * differs from the version stored at the last run; unchanged files are kept.
+ *
+ * Repository documents: id `<project>/<repo>/<path>`, version = object id (plus the owning
+ * entity ref), metadata `{ project, repository, path, branch }`. Wiki pages: id
+ * `<project>/_wiki/<wiki>/<page path>` (Azure repository names cannot start with `_`), read
+ * from the wiki's backing Git repository so they are incremental too; they have no entity.
+ *
+ * @public
+ */
+export class AzureDevOpsIngestor implements Ingestor {
+  readonly id = 'azure-devops';
+  readonly #options: AzureDevOpsIngestorOptions;
+  readonly #client: AzureDevOpsClient;
+  readonly #filter: RepositoryFileFilter;
+  readonly #wikiFilter: RepositoryFileFilter;
+  /** Blobs found binary or too large after downloading; later runs skip them. */
+  readonly #skippedBlobs = new Set<string>();
+
+  /** Creates the ingestor with the PAT of the `integrations.azure` entry for the host. */
+  static fromConfig(
+    rootConfig: Config,
+    options: Omit<AzureDevOpsIngestorOptions, 'credentialsProvider'>,
+  ): AzureDevOpsIngestor {
+    return new AzureDevOpsIngestor({
+      ...options,
+      credentialsProvider:
+        DefaultAzureDevOpsCredentialsProvider.fromIntegrations(
+          ScmIntegrations.fromConfig(rootConfig),
+        ),
+    });
+  }
+
+  constructor(options: AzureDevOpsIngestorOptions) {
+    const { config } = options;
+    this.#options = options;
+    this.#filter = createRepositoryFileFilter(config);
+    this.#wikiFilter = createRepositoryFileFilter({
+      include: ['**/*.md'],
+      exclude: ['.attachments/**'],
+      maxFileSize: config.maxFileSize,
+    });
+    this.#client = new AzureDevOpsClient({
+      baseUrl: config.baseUrl,
+      fetch: options.fetch,
+      getHeaders: async () => {
+        const credentials = await options.credentialsProvider.getCredentials({
+          url: `https://${config.host}/${config.organization}`,
+        });
+        return credentials?.headers ?? {};
+      },
+    });
+  }
+
+  async *ingest(context: IngestorContext): AsyncIterable<IngestionDocument> {
+    const { signal } = context;
+    if (signal.aborted) return;
+    const entityRefs = await this.#readEntityRefs();
+    for (const project of await this.#projects(signal)) {
+      const repositories = await this.#client.listRepositories(
+        project.name,
+        signal,
+      );
+      for (const repository of repositories) {
+        if (signal.aborted) return;
+        if (repository.isDisabled || !repository.defaultBranch) continue;
+        yield* this.#ingestRepository(
+          project,
+          repository,
+          entityRefs.get(`${project.name}/${repository.name}`.toLowerCase()),
+          context,
+        );
+      }
+      if (this.#options.config.wikis) {
+        for (const wiki of await this.#client.listWikis(project.name, signal)) {
+          if (signal.aborted) return;
+          // Code wikis are folders of a repository, ingested with it.
+          if (wiki.type !== 'projectWiki') continue;
+          yield* this.#ingestWiki(project, wiki, context);
+        }
+      }
+    }
+  }
+
+  async #projects(signal: AbortSignal): Promise<AzureProject[]> {
+    const all = await this.#client.listProjects(signal);
+    const wanted = this.#options.config.projects?.map(p => p.toLowerCase());
+    return wanted
+      ? all.filter(p => wanted.includes(p.name.toLowerCase()))
+      : all;
+  }
+
+  async *#ingestRepository(
+    project: AzureProject,
+    repository: AzureRepository,
+    entityRef: string | undefined,
+    context: IngestorContext,
+  ): AsyncIterable<IngestionDocument> {
+    const branch = repository.defaultBranch!.replace(/^refs\/heads\//, '');
+    const items = await this.#client.listItems(
+      project.name,
+      repository.id,
+      branch,
+      context.signal,
+    );
+    const { host, organization } = this.#options.config;
+    const files = (items ?? [])
+      .filter(item => item.gitObjectType === 'blob')
+      .map(item => {
+        const path = item.path.replace(/^\/+/, '');
+        return {
+          id: `${project.name}/${repository.name}/${path}`,
+          path,
+          blobId: item.objectId,
+          version: entityRef ? `${item.objectId} ${entityRef}` : item.objectId,
+        };
+      });
+    yield* ingestRepositoryFiles({
+      files,
+      context,
+      filter: this.#filter,
+      skippedBlobs: this.#skippedBlobs,
+      download: file =>
+        this.#client.getBlob(
+          project.name,
+          repository.id,
+          file.blobId,
+          context.signal,
+        ),
+      toDocument: (file, content) => ({
+        id: file.id,
+        title: `${repository.name}: ${file.path}`,
+        url:
+          `https://${host}/${encodeURIComponent(organization)}/${encodeURIComponent(project.name)}` +
+          `/_git/${encodeURIComponent(repository.name)}?path=${encodeURIComponent(`/${file.path}`)}` +
+          `&version=GB${encodeURIComponent(branch)}`,
+        content,
+        markdown: isMarkdownPath(file.path),
+        entityRef,
+        version: file.version,
+        metadata: {
+          project: project.name,
+          repository: repository.name,
+          path: file.path,
+          branch,
+        },
+      }),
+    });
+  }
+
+  async *#ingestWiki(
+    project: AzureProject,
+    wiki: AzureWiki,
+    context: IngestorContext,
+  ): AsyncIterable<IngestionDocument> {
+    const branch = wiki.versions?.[0]?.version ?? 'wikiMaster';
+    const items = await this.#client.listItems(
+      project.name,
+      wiki.repositoryId,
+      branch,
+      context.signal,
+    );
+    const { host, organization } = this.#options.config;
+    const files = (items ?? [])
+      .filter(item => item.gitObjectType === 'blob')
+      .map(item => {
+        const pagePath = wikiPagePath(item.path);
+        return {
+          id: `${project.name}/_wiki/${wiki.name}${pagePath}`,
+          path: item.path.replace(/^\/+/, ''),
+          pagePath,
+          blobId: item.objectId,
+          version: item.objectId,
+        };
+      });
+    yield* ingestRepositoryFiles({
+      files,
+      context,
+      filter: this.#wikiFilter,
+      skippedBlobs: this.#skippedBlobs,
+      download: file =>
+        this.#client.getBlob(
+          project.name,
+          wiki.repositoryId,
+          file.blobId,
+          context.signal,
+        ),
+      toDocument: (file, content) => ({
+        id: file.id,
+        title: `${wiki.name}: ${file.pagePath.slice(1)}`,
+        url:
+          `https://${host}/${encodeURIComponent(organization)}/${encodeURIComponent(project.name)}` +
+          `/_wiki/wikis/${encodeURIComponent(wiki.name)}?pagePath=${encodeURIComponent(file.pagePath)}`,
+        content,
+        markdown: true,
+        version: file.version,
+        metadata: {
+          project: project.name,
+          wiki: wiki.name,
+          page: file.pagePath,
+        },
+      }),
+    });
+  }
+
+  async #readEntityRefs(): Promise<Map<string, string>> {
+    const { catalog, auth } = this.#options;
+    if (!catalog || !auth) return new Map();
+    return readEntityRefsByAnnotation({
+      catalog,
+      auth,
+      annotation: AZURE_DEVOPS_PROJECT_REPO_ANNOTATION,
+    });
+  }
+}
+
+/**
+ * The page path of a wiki file: Azure DevOps stores page `/Getting started/Set-up` as
+ * `/Getting-started/Set%2Dup.md` (spaces become dashes, dashes are escaped).
+ */
+export function wikiPagePath(gitPath: string): string {
+  return gitPath
+    .replace(/\.md$/i, '')
+    .split('/')
+    .map(segment => decodeURIComponent(segment.replace(/-/g, ' ')))
+    .join('/');
+}

@@ -1,0 +1,195 @@
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type { Config } from '@backstage/config';
+import {
+  DefaultGithubCredentialsProvider,
+  type GithubCredentialsProvider,
+  ScmIntegrations,
+} from '@backstage/integration';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  createRepositoryFileFilter,
+  ingestRepositoryFiles,
+  type IngestionDocument,
+  type Ingestor,
+  type IngestorContext,
+  isMarkdownPath,
+  readEntityRefsByAnnotation,
+  type RepositoryFileFilter,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import type { GithubIngestorConfig } from './config';
+import { GithubClient, type GithubRepository } from './GithubClient';
+
+/** The annotation that ties a catalog entity to its GitHub repository (`org/repo`). */
+export const GITHUB_PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
+
+/**
+ * Options of {@link GithubIngestor}.
+ *
+ * @public
+ */
+export interface GithubIngestorOptions {
+  config: GithubIngestorConfig;
+  /** E.g. `https://api.github.com`. */
+  apiBaseUrl: string;
+  credentialsProvider: GithubCredentialsProvider;
+  logger: LoggerService;
+  /** With `auth`, maps repositories to the catalog entities that annotate them. */
+  catalog?: CatalogService;
+  auth?: AuthService;
+  fetch?: typeof fetch;
+}
+
+/**
+ * Ingests the markdown and docs of every repository of the configured GitHub organisations,
+ * id `github`. A file is downloaded only when its blob sha differs from the version stored at
+ * the last run; unchanged files are kept.
+ *
+ * Documents: id `<org>/<repo>/<path>`, title `<repo>: <path>`, the file's URL on GitHub, the
+ * blob sha as version (plus the owning entity ref, so re-mapping a repository re-ingests it),
+ * and metadata `{ repository, path, branch }`.
+ *
+ * @public
+ */
+export class GithubIngestor implements Ingestor {
+  readonly id = 'github';
+  readonly #options: GithubIngestorOptions;
+  readonly #client: GithubClient;
+  readonly #filter: RepositoryFileFilter;
+  /** Blobs found binary after downloading; later runs skip them. */
+  readonly #skippedBlobs = new Set<string>();
+
+  /**
+   * Creates the ingestor with credentials and the API base URL of the `integrations.github`
+   * entry for the configured host.
+   */
+  static fromConfig(
+    rootConfig: Config,
+    options: Omit<GithubIngestorOptions, 'apiBaseUrl' | 'credentialsProvider'>,
+  ): GithubIngestor {
+    const integrations = ScmIntegrations.fromConfig(rootConfig);
+    const integration = integrations.github.byHost(options.config.host);
+    if (!integration) {
+      throw new Error(
+        `No integrations.github entry for host ${options.config.host}, which aiAssistant.ingestors.github.host names`,
+      );
+    }
+    return new GithubIngestor({
+      ...options,
+      apiBaseUrl: integration.config.apiBaseUrl ?? 'https://api.github.com',
+      credentialsProvider:
+        DefaultGithubCredentialsProvider.fromIntegrations(integrations),
+    });
+  }
+
+  constructor(options: GithubIngestorOptions) {
+    this.#options = options;
+    this.#filter = createRepositoryFileFilter(options.config);
+    this.#client = new GithubClient({
+      apiBaseUrl: options.apiBaseUrl.replace(/\/+$/, ''),
+      logger: options.logger,
+      maxRateLimitWaitMs: options.config.maxRateLimitWaitMs,
+      fetch: options.fetch,
+      getHeaders: async organization => {
+        const { headers } = await options.credentialsProvider.getCredentials({
+          url: `https://${options.config.host}/${organization}`,
+        });
+        return headers ?? {};
+      },
+    });
+  }
+
+  async *ingest(context: IngestorContext): AsyncIterable<IngestionDocument> {
+    const { signal } = context;
+    if (signal.aborted) return;
+    const entityRefs = await this.#readEntityRefs();
+    for (const organization of this.#options.config.organizations) {
+      for await (const repository of this.#client.listRepositories(
+        organization,
+        signal,
+      )) {
+        if (signal.aborted) return;
+        if (!this.#wants(repository)) continue;
+        yield* this.#ingestRepository(
+          organization,
+          repository,
+          entityRefs.get(repository.full_name.toLowerCase()),
+          context,
+        );
+      }
+    }
+  }
+
+  #wants(repository: GithubRepository): boolean {
+    const { includeArchived, includeForks } = this.#options.config;
+    if (repository.archived && !includeArchived) return false;
+    if (repository.fork && !includeForks) return false;
+    return Boolean(repository.default_branch);
+  }
+
+  async *#ingestRepository(
+    organization: string,
+    repository: GithubRepository,
+    entityRef: string | undefined,
+    context: IngestorContext,
+  ): AsyncIterable<IngestionDocument> {
+    const { signal } = context;
+    const branch = repository.default_branch!;
+    const tree = await this.#client.getTree(
+      organization,
+      repository,
+      branch,
+      signal,
+    );
+    if (!tree) return;
+    if (tree.truncated) {
+      this.#options.logger.warn(
+        `GitHub returned a truncated tree for ${repository.full_name}; some files are not ingested`,
+      );
+    }
+    const files = tree.entries
+      .filter(entry => entry.type === 'blob')
+      .map(entry => ({
+        id: `${repository.full_name}/${entry.path}`,
+        path: entry.path,
+        blobId: entry.sha,
+        version: entityRef ? `${entry.sha} ${entityRef}` : entry.sha,
+        size: entry.size,
+      }));
+    yield* ingestRepositoryFiles({
+      files,
+      context,
+      filter: this.#filter,
+      skippedBlobs: this.#skippedBlobs,
+      download: file =>
+        this.#client.getBlob(organization, repository, file.blobId, signal),
+      toDocument: (file, content) => ({
+        id: file.id,
+        title: `${repository.name}: ${file.path}`,
+        url: `https://${this.#options.config.host}/${repository.full_name}/blob/${encodePath(branch)}/${encodePath(file.path)}`,
+        content,
+        markdown: isMarkdownPath(file.path),
+        entityRef,
+        version: file.version,
+        metadata: {
+          repository: repository.full_name,
+          path: file.path,
+          branch,
+        },
+      }),
+    });
+  }
+
+  async #readEntityRefs(): Promise<Map<string, string>> {
+    const { catalog, auth } = this.#options;
+    if (!catalog || !auth) return new Map();
+    return readEntityRefsByAnnotation({
+      catalog,
+      auth,
+      annotation: GITHUB_PROJECT_SLUG_ANNOTATION,
+    });
+  }
+}
+
+function encodePath(path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/');
+}

@@ -1,0 +1,3 @@
+export * from './fileFilter';
+export * from './entityRefsByAnnotation';
+export * from './ingestRepositoryFiles';
