@@ -1,3 +1,4 @@
 export * from './fileFilter';
 export * from './entityRefsByAnnotation';
 export * from './ingestRepositoryFiles';
+export * from './catalogQueryConfig';
