@@ -33,49 +33,40 @@ function toProviderError(
   });
 }
 
-class AzureOpenAiDeploymentChatModel extends AzureChatOpenAICompletions {
-  #context?: ErrorContext;
+/**
+ * Adds provider errors to a LangChain OpenAI chat model class: both Azure flavours fail the
+ * same way, so one subclass factory serves them.
+ */
+function withProviderErrors<
+  T extends new (...args: any[]) => ChatOpenAICompletions,
+>(Base: T) {
+  return class extends Base {
+    #context?: ErrorContext;
 
-  withErrorContext(context: ErrorContext): this {
-    this.#context = context;
-    return this;
-  }
-
-  override async completionWithRetry(
-    request: any,
-    requestOptions?: any,
-  ): Promise<any> {
-    try {
-      return await super.completionWithRetry(request, requestOptions);
-    } catch (error) {
-      throw this.#context
-        ? toProviderError(error, this.#context, requestOptions?.signal)
-        : error;
+    withErrorContext(context: ErrorContext): this {
+      this.#context = context;
+      return this;
     }
-  }
+
+    override async completionWithRetry(
+      request: any,
+      requestOptions?: any,
+    ): Promise<any> {
+      try {
+        return await super.completionWithRetry(request, requestOptions);
+      } catch (error) {
+        throw this.#context
+          ? toProviderError(error, this.#context, requestOptions?.signal)
+          : error;
+      }
+    }
+  };
 }
 
-class OpenAiCompatibleChatModel extends ChatOpenAICompletions {
-  #context?: ErrorContext;
-
-  withErrorContext(context: ErrorContext): this {
-    this.#context = context;
-    return this;
-  }
-
-  override async completionWithRetry(
-    request: any,
-    requestOptions?: any,
-  ): Promise<any> {
-    try {
-      return await super.completionWithRetry(request, requestOptions);
-    } catch (error) {
-      throw this.#context
-        ? toProviderError(error, this.#context, requestOptions?.signal)
-        : error;
-    }
-  }
-}
+const AzureOpenAiDeploymentChatModel = withProviderErrors(
+  AzureChatOpenAICompletions,
+);
+const OpenAiCompatibleChatModel = withProviderErrors(ChatOpenAICompletions);
 
 /**
  * Whether the endpoint accepts `stream_options` (token usage at the end of a stream): Azure
