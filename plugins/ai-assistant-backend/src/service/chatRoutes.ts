@@ -1,12 +1,5 @@
-import type {
-  BackstageCredentials,
-  BackstageUserPrincipal,
-  HttpAuthService,
-  LoggerService,
-  PermissionsService,
-} from '@backstage/backend-plugin-api';
-import { InputError, NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { LoggerService } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   aiAssistantChatPermission,
   chatRequestSchema,
@@ -20,11 +13,11 @@ import type { ChatService } from '../chat/ChatService';
 import type { ModelRouter } from '../chat/ModelRouter';
 import { SseWriter } from '../chat/sse';
 import type { ConversationStore } from '../database/ConversationStore';
+import type { PermissionGuard } from './requirePermission';
 
 /** What the chat routes delegate to. */
 export interface ChatRoutesOptions {
-  httpAuth: HttpAuthService;
-  permissions: PermissionsService;
+  requirePermission: PermissionGuard;
   logger: LoggerService;
   chat: ChatService;
   models: ModelRouter;
@@ -59,24 +52,10 @@ export function addChatRoutes(
   router: express.Router,
   options: ChatRoutesOptions,
 ): void {
-  const { httpAuth, permissions, logger, chat, models, conversations } =
-    options;
+  const { requirePermission, logger, chat, models, conversations } = options;
 
-  const chatUser = async (
-    req: express.Request,
-  ): Promise<BackstageCredentials<BackstageUserPrincipal>> => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: aiAssistantChatPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        'Using the AI assistant needs the ai-assistant.chat permission',
-      );
-    }
-    return credentials;
-  };
+  const chatUser = (req: express.Request) =>
+    requirePermission(req, aiAssistantChatPermission);
 
   router.get('/models', async (req, res) => {
     await chatUser(req);

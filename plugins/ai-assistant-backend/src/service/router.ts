@@ -2,17 +2,19 @@ import type {
   HttpAuthService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
-import { NotAllowedError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { aiAssistantIngestionAdminPermission } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import express from 'express';
 import Router from 'express-promise-router';
 import { addChatRoutes, ChatRoutesOptions } from './chatRoutes';
 import type { HealthService } from './HealthService';
 import type { IngestionStatusService } from './IngestionStatusService';
+import { createPermissionGuard } from './requirePermission';
 
 /** What the router delegates to. */
-export interface RouterOptions extends ChatRoutesOptions {
+export interface RouterOptions extends Omit<
+  ChatRoutesOptions,
+  'requirePermission'
+> {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   health: HealthService;
@@ -24,22 +26,13 @@ export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
   const { httpAuth, permissions, health, ingestion } = options;
+  const requirePermission = createPermissionGuard(httpAuth, permissions);
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
-  addChatRoutes(router, options);
+  addChatRoutes(router, { ...options, requirePermission });
 
-  const requireAdmin = async (req: express.Request) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: aiAssistantIngestionAdminPermission }],
-      { credentials },
-    );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        'Managing AI assistant ingestion needs the ai-assistant.ingestion.admin permission',
-      );
-    }
-  };
+  const requireAdmin = (req: express.Request) =>
+    requirePermission(req, aiAssistantIngestionAdminPermission);
 
   router.get('/health', async (_req, res) => {
     const report = await health.check();
