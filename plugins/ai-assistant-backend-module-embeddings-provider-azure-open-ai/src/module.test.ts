@@ -1,54 +1,16 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { ConfigSources, FileConfigSource } from '@backstage/config-loader';
 import { AzureOpenAIEmbeddings } from '@langchain/openai';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   aiAssistantEmbeddingsProviderExtensionPoint,
   EmbeddingsProvider,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import {
   AzureOpenAiTestServer,
+  deploymentGuideProductionConfig,
+  loadTestConfig,
   startAzureOpenAiTestServer,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
 import { aiAssistantModuleAzureOpenAiEmbeddingsProvider } from './module';
-
-// The `aiAssistant` part of "Minimum production configuration" in the deployment guide, verbatim.
-const guideConfig = `
-aiAssistant:
-  prompt:
-    identity: |
-      You are an AI assistant for [Company Name].
-      Answer questions using provided context.
-
-  embeddings:
-    azureOpenAi:
-      deploymentName: text-embedding-3-large
-      instanceName: \${AZURE_REGION}
-      apiKey: \${AZURE_OPENAI_API_KEY}
-      endpoint: \${AZURE_OPENAI_ENDPOINT}
-      openAIApiVersion: 2024-12-01-preview
-
-  models:
-    azureAi:
-      apiKey: \${AZURE_AI_API_KEY}
-      models:
-        - endpoint: \${AZURE_AI_ENDPOINT}
-          modelName: gpt-4o
-
-  storage:
-    pgVector:
-      chunkSize: 800
-      amount: 15
-
-  ingestion:
-    schedule:
-      frequency:
-        days: 1
-      timeout:
-        hours: 2
-`;
 
 // "Secrets Management, Option 1: Environment Variables" in the guide, verbatim.
 const guideSecretsConfig = `
@@ -60,26 +22,6 @@ aiAssistant:
 `;
 
 const apiKey = 'module-test-key-9f8e7d6c5b4a';
-
-/** Loads YAML the way a Backstage backend does, with `${VAR}` substitution. */
-async function loadConfig(yaml: string, env: Record<string, string>) {
-  const dir = await mkdtemp(join(tmpdir(), 'azure-openai-config-'));
-  try {
-    const path = join(dir, 'app-config.production.yaml');
-    await writeFile(path, yaml);
-    const source = FileConfigSource.create({
-      path,
-      watch: false,
-      substitutionFunc: async name => env[name],
-    });
-    const config = await ConfigSources.toConfig(source);
-    const data = config.get();
-    config.close();
-    return data as any;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 async function start(data: any) {
   const setEmbeddingsProvider = jest.fn();
@@ -115,7 +57,7 @@ describe('aiAssistantModuleAzureOpenAiEmbeddingsProvider', () => {
 
   it("starts with the guide's production config and registers a working provider", async () => {
     const { setEmbeddingsProvider, logger } = await start(
-      await loadConfig(guideConfig, env),
+      await loadTestConfig(deploymentGuideProductionConfig, env),
     );
 
     expect(setEmbeddingsProvider).toHaveBeenCalledTimes(1);
@@ -145,7 +87,7 @@ describe('aiAssistantModuleAzureOpenAiEmbeddingsProvider', () => {
 
   it("starts with the guide's environment-variable secrets block alone", async () => {
     const { setEmbeddingsProvider } = await start(
-      await loadConfig(guideSecretsConfig, env),
+      await loadTestConfig(guideSecretsConfig, env),
     );
     const provider: EmbeddingsProvider = setEmbeddingsProvider.mock.calls[0][0];
     expect(provider.model).toBe('text-embedding-3-large');
@@ -159,7 +101,7 @@ describe('aiAssistantModuleAzureOpenAiEmbeddingsProvider', () => {
   });
 
   it('registers only when selected', async () => {
-    const data = await loadConfig(guideConfig, env);
+    const data = await loadTestConfig(deploymentGuideProductionConfig, env);
     const none = await start({});
     expect(none.setEmbeddingsProvider).not.toHaveBeenCalled();
     const other = await start({

@@ -3,6 +3,7 @@ import {
   type EmbeddingsProvider,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import {
+  captureConsole,
   runEmbeddingsProviderConformanceTests,
   startOllamaTestServer,
   type OllamaTestServer,
@@ -132,19 +133,7 @@ describe('OllamaEmbeddingsProvider', () => {
   });
 
   describe('when the key is rejected', () => {
-    let output: string[];
-    let spies: jest.SpyInstance[];
-    beforeEach(() => {
-      output = [];
-      spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map(level =>
-        jest
-          .spyOn(console, level)
-          .mockImplementation((...args) =>
-            output.push(args.map(String).join(' ')),
-          ),
-      );
-    });
-    afterEach(() => spies.forEach(spy => spy.mockRestore()));
+    const output = captureConsole();
 
     it('fails once with one clear error that names provider and model but not the key', async () => {
       const guarded = await startOllamaTestServer({ apiKey: 'the-right-key' });
@@ -167,10 +156,10 @@ describe('OllamaEmbeddingsProvider', () => {
           JSON.stringify({
             message: error.message,
             stack: error.stack,
-            output,
+            output: output(),
           }),
         ).not.toContain(apiKey);
-        expect(output).toEqual([]);
+        expect(output()).toEqual([]);
       } finally {
         await guarded.close();
       }

@@ -2,6 +2,7 @@ import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import type { JsonObject } from '@backstage/types';
 import { aiAssistantEmbeddingsProviderExtensionPoint } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import {
+  captureConsole,
   startOllamaTestServer,
   type OllamaTestServer,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
@@ -28,23 +29,11 @@ async function startWithConfig(data: JsonObject) {
 
 describe('aiAssistantModuleOllamaEmbeddingsProvider', () => {
   let server: OllamaTestServer;
-  let output: string[];
-  let spies: jest.SpyInstance[];
+  const output = captureConsole();
   beforeAll(async () => {
     server = await startOllamaTestServer();
   });
   afterAll(() => server.close());
-  beforeEach(() => {
-    output = [];
-    spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map(level =>
-      jest
-        .spyOn(console, level)
-        .mockImplementation((...args) =>
-          output.push(args.map(String).join(' ')),
-        ),
-    );
-  });
-  afterEach(() => spies.forEach(spy => spy.mockRestore()));
 
   it('registers the ollama provider from the guide’s config block, and it embeds through the configured server', async () => {
     const setEmbeddingsProvider = await startWithConfig({
@@ -73,10 +62,10 @@ describe('aiAssistantModuleOllamaEmbeddingsProvider', () => {
       headers: { authorization: `Bearer ${apiKey}` },
       body: { model: 'nomic-embed-text' },
     });
-    expect(output.join('\n')).toContain(
+    expect(output().join('\n')).toContain(
       `Embedding with Ollama model nomic-embed-text at ${server.baseUrl} (with API key)`,
     );
-    expect(output.join('\n')).not.toContain(apiKey);
+    expect(output().join('\n')).not.toContain(apiKey);
   });
 
   it('defaults the base URL to http://localhost:11434 and needs no API key', async () => {
@@ -92,7 +81,7 @@ describe('aiAssistantModuleOllamaEmbeddingsProvider', () => {
     const provider: OllamaEmbeddingsProvider =
       setEmbeddingsProvider.mock.calls[0][0];
     expect(provider.embeddings.baseUrl).toBe('http://localhost:11434');
-    expect(output.join('\n')).toContain(
+    expect(output().join('\n')).toContain(
       'Embedding with Ollama model nomic-embed-text at http://localhost:11434',
     );
   });

@@ -1,75 +1,17 @@
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
-import { ConfigSources, FileConfigSource } from '@backstage/config-loader';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import {
   aiAssistantModelProviderExtensionPoint,
   ModelProvider,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import {
   AzureOpenAiTestServer,
+  deploymentGuideProductionConfig,
+  loadTestConfig,
   startAzureOpenAiTestServer,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
 import { aiAssistantModuleAzureAiModelProvider } from './module';
 
-// The `aiAssistant` part of "Minimum production configuration" in the deployment guide, verbatim.
-const guideConfig = `
-aiAssistant:
-  prompt:
-    identity: |
-      You are an AI assistant for [Company Name].
-      Answer questions using provided context.
-
-  embeddings:
-    azureOpenAi:
-      deploymentName: text-embedding-3-large
-      instanceName: \${AZURE_REGION}
-      apiKey: \${AZURE_OPENAI_API_KEY}
-      endpoint: \${AZURE_OPENAI_ENDPOINT}
-      openAIApiVersion: 2024-12-01-preview
-
-  models:
-    azureAi:
-      apiKey: \${AZURE_AI_API_KEY}
-      models:
-        - endpoint: \${AZURE_AI_ENDPOINT}
-          modelName: gpt-4o
-
-  storage:
-    pgVector:
-      chunkSize: 800
-      amount: 15
-
-  ingestion:
-    schedule:
-      frequency:
-        days: 1
-      timeout:
-        hours: 2
-`;
-
 const apiKey = 'module-test-key-1a2b3c4d5e6f';
-
-/** Loads YAML the way a Backstage backend does, with `${VAR}` substitution. */
-async function loadConfig(yaml: string, env: Record<string, string>) {
-  const dir = await mkdtemp(join(tmpdir(), 'azure-ai-config-'));
-  try {
-    const path = join(dir, 'app-config.production.yaml');
-    await writeFile(path, yaml);
-    const source = FileConfigSource.create({
-      path,
-      watch: false,
-      substitutionFunc: async name => env[name],
-    });
-    const config = await ConfigSources.toConfig(source);
-    const data = config.get();
-    config.close();
-    return data as any;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
 
 async function start(data: any) {
   const addModelProvider = jest.fn();
@@ -96,7 +38,7 @@ describe('aiAssistantModuleAzureAiModelProvider', () => {
   afterAll(() => azure.close());
 
   it("starts with the guide's production config and adds a provider whose model answers", async () => {
-    const data = await loadConfig(guideConfig, {
+    const data = await loadTestConfig(deploymentGuideProductionConfig, {
       AZURE_REGION: 'eastus',
       AZURE_OPENAI_API_KEY: 'embeddings-key',
       AZURE_OPENAI_ENDPOINT: azure.endpoint,

@@ -1,5 +1,6 @@
 import { ProviderError } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import {
+  captureConsole,
   runModelProviderConformanceTests,
   startOllamaTestServer,
   type OllamaTestServer,
@@ -251,19 +252,7 @@ describe('OllamaModelProvider', () => {
   });
 
   describe('when the key is rejected', () => {
-    let output: string[];
-    let spies: jest.SpyInstance[];
-    beforeEach(() => {
-      output = [];
-      spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map(level =>
-        jest
-          .spyOn(console, level)
-          .mockImplementation((...args) =>
-            output.push(args.map(String).join(' ')),
-          ),
-      );
-    });
-    afterEach(() => spies.forEach(spy => spy.mockRestore()));
+    const output = captureConsole();
 
     it.each(['invoke', 'stream'] as const)(
       '%s fails once with one clear error that names provider and model but not the key',
@@ -295,10 +284,10 @@ describe('OllamaModelProvider', () => {
             JSON.stringify({
               message: error.message,
               stack: error.stack,
-              output,
+              output: output(),
             }),
           ).not.toContain(apiKey);
-          expect(output).toEqual([]);
+          expect(output()).toEqual([]);
         } finally {
           await guarded.close();
         }

@@ -5,6 +5,7 @@ import {
   type ModelProvider,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import {
+  captureConsole,
   startOllamaTestServer,
   type OllamaTestServer,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
@@ -31,23 +32,11 @@ async function startWithConfig(data: JsonObject) {
 
 describe('aiAssistantModuleOllamaModelProvider', () => {
   let server: OllamaTestServer;
-  let output: string[];
-  let spies: jest.SpyInstance[];
+  const output = captureConsole();
   beforeAll(async () => {
     server = await startOllamaTestServer({ models: ['llama3.1', 'qwen2.5'] });
   });
   afterAll(() => server.close());
-  beforeEach(() => {
-    output = [];
-    spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map(level =>
-      jest
-        .spyOn(console, level)
-        .mockImplementation((...args) =>
-          output.push(args.map(String).join(' ')),
-        ),
-    );
-  });
-  afterEach(() => spies.forEach(spy => spy.mockRestore()));
 
   it('adds the ollama provider from the guide’s config block, with one chat model per listed model', async () => {
     const addModelProvider = await startWithConfig({
@@ -81,10 +70,10 @@ describe('aiAssistantModuleOllamaModelProvider', () => {
       headers: { authorization: `Bearer ${apiKey}` },
       body: { model: 'qwen2.5', messages: [{ role: 'user', content: 'hi' }] },
     });
-    expect(output.join('\n')).toContain(
+    expect(output().join('\n')).toContain(
       `Chat models from Ollama at ${server.baseUrl}: llama3.1, qwen2.5 (with API key)`,
     );
-    expect(output.join('\n')).not.toContain(apiKey);
+    expect(output().join('\n')).not.toContain(apiKey);
   });
 
   it('defaults the base URL to http://localhost:11434 and needs no API key', async () => {
@@ -97,7 +86,7 @@ describe('aiAssistantModuleOllamaModelProvider', () => {
     expect((model.chatModel as ChatOllama).baseUrl).toBe(
       'http://localhost:11434',
     );
-    expect(output.join('\n')).toContain(
+    expect(output().join('\n')).toContain(
       'Chat models from Ollama at http://localhost:11434: llama3.1',
     );
   });

@@ -4,8 +4,10 @@
  *
  * @packageDocumentation
  */
+export * from './captureConsole';
 export * from './embeddingsProviderConformance';
 export * from './ingestorConformance';
+export * from './loadTestConfig';
 export * from './modelProviderConformance';
 export * from './servers/azureOpenAi';
 export * from './servers/ollama';
