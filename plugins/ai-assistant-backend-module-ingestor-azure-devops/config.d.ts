@@ -29,6 +29,14 @@ export interface Config {
         maxFileSize?: number;
         /** Whether the pages of project wikis are read. Default: true. */
         wikis?: boolean;
+        /**
+         * Whether repositories and wikis of private projects that no catalog entity annotates
+         * (`dev.azure.com/project-repo`) are ingested. Their text then reaches every chat
+         * user, because there is no entity whose read permission could guard it; wikis never
+         * have an entity. Repositories an entity annotates are always ingested and guarded by
+         * that entity. Default: false.
+         */
+        includePrivateReposWithoutEntity?: boolean;
       };
     };
   };

@@ -29,6 +29,13 @@ export interface Config {
          * run (nothing is pruned) and the next scheduled run tries again. Default: 900.
          */
         maxRateLimitWaitSeconds?: number;
+        /**
+         * Whether private and internal repositories that no catalog entity annotates
+         * (`github.com/project-slug`) are ingested. Their text then reaches every chat user,
+         * because there is no entity whose read permission could guard it. Repositories an
+         * entity annotates are always ingested and guarded by that entity. Default: false.
+         */
+        includePrivateReposWithoutEntity?: boolean;
       };
     };
   };

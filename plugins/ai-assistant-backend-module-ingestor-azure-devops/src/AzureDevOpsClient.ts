@@ -4,6 +4,8 @@ import { createRetryingFetch } from '@ai-assistant/backstage-plugin-ai-assistant
 export interface AzureProject {
   id: string;
   name: string;
+  /** `private` or `public`. */
+  visibility?: string;
 }
 
 /** A Git repository of a project. */

@@ -124,6 +124,7 @@ describe('AzureDevOpsIngestor', () => {
           repository: 'payments',
           path: 'README.md',
           branch: 'main',
+          visibility: 'public',
         },
       },
     );
@@ -197,6 +198,46 @@ describe('AzureDevOpsIngestor', () => {
       undefined,
     );
     expect(withEntity[0].entityRef).toBe('component:default/payments');
+  });
+
+  it('leaves out repositories and wikis of private projects that no entity annotates unless the admin opts in', async () => {
+    data.Platform.visibility = 'private';
+    data.Sandbox.visibility = 'private';
+    const payments = {
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Component',
+      metadata: {
+        name: 'payments',
+        annotations: { 'dev.azure.com/project-repo': 'Platform/payments' },
+      },
+      spec: {},
+    };
+    const ids = async (azureDevOps: object) => {
+      const ingestor = createIngestor(server, azureDevOps, [payments]);
+      const { documents } = await collectIngestorRun(ingestor);
+      return documents.map(d => `${d.id} ${d.metadata?.visibility}`).sort();
+    };
+
+    // The annotated repository is guarded by its entity; the rest has nothing to guard it.
+    expect(await ids({ exclude: ['CHANGELOG.md'], maxFileSize: 1000 })).toEqual(
+      [
+        'Platform/payments/README.md private',
+        'Platform/payments/docs/runbook.txt private',
+      ],
+    );
+    expect(
+      await ids({
+        exclude: ['CHANGELOG.md'],
+        maxFileSize: 1000,
+        includePrivateReposWithoutEntity: true,
+      }),
+    ).toEqual([
+      'Platform/_wiki/Platform.wiki/Getting started/Set-up private',
+      'Platform/_wiki/Platform.wiki/Home private',
+      'Platform/payments/README.md private',
+      'Platform/payments/docs/runbook.txt private',
+      'Sandbox/toys/README.md private',
+    ]);
   });
 });
 

@@ -52,6 +52,10 @@ export interface AzureDevOpsIngestorOptions {
  * entity ref), metadata `{ project, repository, path, branch }`. Wiki pages: id
  * `<project>/_wiki/<wiki>/<page path>` (Azure repository names cannot start with `_`), read
  * from the wiki's backing Git repository so they are incremental too; they have no entity.
+ * Metadata carries the project's `visibility`. Repositories of private projects that no entity
+ * annotates, and wikis of private projects, are left out unless
+ * `includePrivateReposWithoutEntity` is set: without an entity nothing could restrict their
+ * text to the people allowed to read it.
  *
  * @public
  */
@@ -103,6 +107,7 @@ export class AzureDevOpsIngestor implements Ingestor {
     const { signal } = context;
     if (signal.aborted) return;
     const entityRefs = await this.#readEntityRefs();
+    const withheld: string[] = [];
     for (const project of await this.#projects(signal)) {
       const repositories = await this.#client.listRepositories(
         project.name,
@@ -111,14 +116,19 @@ export class AzureDevOpsIngestor implements Ingestor {
       for (const repository of repositories) {
         if (signal.aborted) return;
         if (repository.isDisabled || !repository.defaultBranch) continue;
-        yield* this.#ingestRepository(
-          project,
-          repository,
-          entityRefs.get(`${project.name}/${repository.name}`.toLowerCase()),
-          context,
+        const entityRef = entityRefs.get(
+          `${project.name}/${repository.name}`.toLowerCase(),
         );
+        if (!entityRef && !this.#mayIngestWithoutEntity(project)) {
+          withheld.push(`${project.name}/${repository.name}`);
+          continue;
+        }
+        yield* this.#ingestRepository(project, repository, entityRef, context);
       }
-      if (this.#options.config.wikis) {
+      if (!this.#options.config.wikis) continue;
+      if (!this.#mayIngestWithoutEntity(project)) {
+        withheld.push(`${project.name} wikis`);
+      } else {
         for (const wiki of await this.#client.listWikis(project.name, signal)) {
           if (signal.aborted) return;
           // Code wikis are folders of a repository, ingested with it.
@@ -127,6 +137,23 @@ export class AzureDevOpsIngestor implements Ingestor {
         }
       }
     }
+    this.#reportWithheld(withheld);
+  }
+
+  // Without an entity nothing guards a document, so only public text may go in unasked.
+  #mayIngestWithoutEntity(project: AzureProject): boolean {
+    return (
+      project.visibility === 'public' ||
+      this.#options.config.includePrivateReposWithoutEntity
+    );
+  }
+
+  #reportWithheld(withheld: string[]) {
+    if (withheld.length === 0) return;
+    this.#options.logger.info(
+      `Left out ${withheld.length} repositories and wikis of private Azure DevOps projects that no catalog entity annotates (${withheld.slice(0, 10).join(', ')}${withheld.length > 10 ? ', ...' : ''}); ` +
+        'annotate repositories with dev.azure.com/project-repo or set aiAssistant.ingestors.azureDevOps.includePrivateReposWithoutEntity',
+    );
   }
 
   async #projects(signal: AbortSignal): Promise<AzureProject[]> {
@@ -190,6 +217,7 @@ export class AzureDevOpsIngestor implements Ingestor {
           repository: repository.name,
           path: file.path,
           branch,
+          visibility: project.visibility ?? 'private',
         },
       }),
     });
@@ -245,6 +273,7 @@ export class AzureDevOpsIngestor implements Ingestor {
           project: project.name,
           wiki: wiki.name,
           page: file.pagePath,
+          visibility: project.visibility ?? 'private',
         },
       }),
     });

@@ -21,6 +21,11 @@ export interface AzureDevOpsIngestorConfig extends RepositoryFileFilterOptions {
   /** Project names, or `undefined` for all. */
   projects?: string[];
   wikis: boolean;
+  /**
+   * Whether repositories and wikis of non-public projects that no catalog entity annotates
+   * are ingested anyway, making their text available to every chat user.
+   */
+  includePrivateReposWithoutEntity: boolean;
 }
 
 /**
@@ -45,6 +50,8 @@ export function readAzureDevOpsIngestorConfig(
     baseUrl: baseUrl.replace(/\/+$/, ''),
     projects: azure.getOptionalStringArray('projects'),
     wikis: azure.getOptionalBoolean('wikis') ?? true,
+    includePrivateReposWithoutEntity:
+      azure.getOptionalBoolean('includePrivateReposWithoutEntity') ?? false,
     ...readRepositoryFileFilterOptions(azure),
   };
 }

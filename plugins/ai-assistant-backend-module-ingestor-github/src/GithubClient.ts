@@ -9,6 +9,10 @@ export interface GithubRepository {
   archived?: boolean;
   fork?: boolean;
   size?: number;
+  /** Whether only invited people can read it. */
+  private?: boolean;
+  /** `public`, `private` or `internal` (every member of the enterprise). */
+  visibility?: string;
 }
 
 /** One entry of `GET /repos/{owner}/{repo}/git/trees/{ref}?recursive=1`. */

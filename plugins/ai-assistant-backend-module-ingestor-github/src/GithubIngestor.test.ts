@@ -12,7 +12,7 @@ import {
   type FakeGithubRepository,
   type GithubTestServer,
   startGithubTestServer,
-} from './__testUtils__/githubTestServer';
+} from './testUtils/githubTestServer';
 
 function createIngestor(
   server: GithubTestServer,
@@ -106,6 +106,7 @@ describe('GithubIngestor', () => {
         repository: 'acme/repo-042',
         path: 'README.md',
         branch: 'main',
+        visibility: 'public',
       },
     });
     expect(documents.find(d => d.id === 'tools/cli/docs/a b.md')?.url).toBe(
@@ -209,6 +210,47 @@ describe('GithubIngestor', () => {
       documents.find(d => d.id === 'acme/repo-007/README.md')?.entityRef,
     ).toBe('component:default/payments');
     expect(documents.filter(d => d.entityRef)).toHaveLength(1);
+  });
+
+  it('leaves out private and internal repositories no entity annotates unless the admin opts in', async () => {
+    const secretServer = await startGithubTestServer({
+      acme: [
+        repo('open'),
+        { ...repo('secret'), visibility: 'private' },
+        { ...repo('staff-only'), visibility: 'internal' },
+        { ...repo('Repo-007'), visibility: 'private' },
+      ],
+    });
+    try {
+      const repositories = async (github: object) => {
+        const ingestor = createIngestor(secretServer, github, [mapped]);
+        const { documents } = await collectIngestorRun(ingestor);
+        return documents.map(d => [
+          d.metadata?.repository,
+          d.metadata?.visibility,
+          d.entityRef ?? null,
+        ]);
+      };
+
+      // The mapped private repository is guarded by its entity, so it is always ingested.
+      expect(await repositories({ organizations: ['acme'] })).toEqual([
+        ['acme/open', 'public', null],
+        ['acme/Repo-007', 'private', 'component:default/payments'],
+      ]);
+      expect(
+        await repositories({
+          organizations: ['acme'],
+          includePrivateReposWithoutEntity: true,
+        }),
+      ).toEqual([
+        ['acme/open', 'public', null],
+        ['acme/secret', 'private', null],
+        ['acme/staff-only', 'internal', null],
+        ['acme/Repo-007', 'private', 'component:default/payments'],
+      ]);
+    } finally {
+      await secretServer.close();
+    }
   });
 
   it('yields nothing after its signal is aborted mid-run', async () => {

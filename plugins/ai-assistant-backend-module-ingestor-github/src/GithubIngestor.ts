@@ -46,7 +46,9 @@ export interface GithubIngestorOptions {
  *
  * Documents: id `<org>/<repo>/<path>`, title `<repo>: <path>`, the file's URL on GitHub, the
  * blob sha as version (plus the owning entity ref, so re-mapping a repository re-ingests it),
- * and metadata `{ repository, path, branch }`.
+ * and metadata `{ repository, path, branch, visibility }`. Non-public repositories that no
+ * entity annotates are left out unless `includePrivateReposWithoutEntity` is set, because
+ * only an entity's read permission can keep their text from users who may not see it.
  *
  * @public
  */
@@ -102,6 +104,7 @@ export class GithubIngestor implements Ingestor {
     const { signal } = context;
     if (signal.aborted) return;
     const entityRefs = await this.#readEntityRefs();
+    const withheld: string[] = [];
     for (const organization of this.#options.config.organizations) {
       for await (const repository of this.#client.listRepositories(
         organization,
@@ -109,14 +112,33 @@ export class GithubIngestor implements Ingestor {
       )) {
         if (signal.aborted) return;
         if (!this.#wants(repository)) continue;
+        const entityRef = entityRefs.get(repository.full_name.toLowerCase());
+        if (!entityRef && !this.#mayIngestWithoutEntity(repository)) {
+          withheld.push(repository.full_name);
+          continue;
+        }
         yield* this.#ingestRepository(
           organization,
           repository,
-          entityRefs.get(repository.full_name.toLowerCase()),
+          entityRef,
           context,
         );
       }
     }
+    if (withheld.length > 0) {
+      this.#options.logger.info(
+        `Left out ${withheld.length} non-public GitHub repositories that no catalog entity annotates (${withheld.slice(0, 10).join(', ')}${withheld.length > 10 ? ', ...' : ''}); ` +
+          'annotate them with github.com/project-slug or set aiAssistant.ingestors.github.includePrivateReposWithoutEntity',
+      );
+    }
+  }
+
+  // Without an entity nothing guards a document, so only public text may go in unasked.
+  #mayIngestWithoutEntity(repository: GithubRepository): boolean {
+    return (
+      visibilityOf(repository) === 'public' ||
+      this.#options.config.includePrivateReposWithoutEntity
+    );
   }
 
   #wants(repository: GithubRepository): boolean {
@@ -174,6 +196,7 @@ export class GithubIngestor implements Ingestor {
           repository: repository.full_name,
           path: file.path,
           branch,
+          visibility: visibilityOf(repository),
         },
       }),
     });
@@ -188,6 +211,12 @@ export class GithubIngestor implements Ingestor {
       annotation: GITHUB_PROJECT_SLUG_ANNOTATION,
     });
   }
+}
+
+/** `public`, `private` or `internal`; a repository that does not say is treated as private. */
+export function visibilityOf(repository: GithubRepository): string {
+  if (repository.visibility) return repository.visibility;
+  return repository.private === false ? 'public' : 'private';
 }
 
 function encodePath(path: string): string {

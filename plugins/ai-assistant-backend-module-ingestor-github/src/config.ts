@@ -18,6 +18,11 @@ export interface GithubIngestorConfig extends RepositoryFileFilterOptions {
   includeArchived: boolean;
   includeForks: boolean;
   maxRateLimitWaitMs: number;
+  /**
+   * Whether non-public repositories that no catalog entity annotates are ingested anyway,
+   * making their text available to every chat user.
+   */
+  includePrivateReposWithoutEntity: boolean;
 }
 
 /**
@@ -36,6 +41,8 @@ export function readGithubIngestorConfig(
     host: github.getOptionalString('host') ?? 'github.com',
     includeArchived: github.getOptionalBoolean('includeArchived') ?? false,
     includeForks: github.getOptionalBoolean('includeForks') ?? false,
+    includePrivateReposWithoutEntity:
+      github.getOptionalBoolean('includePrivateReposWithoutEntity') ?? false,
     maxRateLimitWaitMs:
       (github.getOptionalNumber('maxRateLimitWaitSeconds') ?? 900) * 1000,
     ...readRepositoryFileFilterOptions(github),

@@ -9,7 +9,7 @@ import { aiAssistantModuleGithubIngestor } from './module';
 import {
   type GithubTestServer,
   startGithubTestServer,
-} from './__testUtils__/githubTestServer';
+} from './testUtils/githubTestServer';
 
 describe('aiAssistantModuleGithubIngestor', () => {
   let server: GithubTestServer;

@@ -16,6 +16,8 @@ export interface FakeAzureRepository {
 
 /** A project with repositories and, optionally, a project wiki (files as Azure stores them). */
 export interface FakeAzureProject {
+  /** Default: `public`. */
+  visibility?: 'public' | 'private';
   repositories: FakeAzureRepository[];
   wiki?: { name: string; files: Record<string, string> };
 }
@@ -97,7 +99,11 @@ export async function startAzureDevOpsTestServer(
           res,
           {
             count: page.length,
-            value: page.map(name => ({ id: `id-${name}`, name })),
+            value: page.map(name => ({
+              id: `id-${name}`,
+              name,
+              visibility: projects[name].visibility ?? 'public',
+            })),
           },
           200,
           headers,

@@ -8,8 +8,10 @@ import type { AiAssistantTool } from '@ai-assistant/backstage-plugin-ai-assistan
 
 /**
  * Every tool the assistant knows (built-in and from modules), and the subset one user is
- * offered: non-mutating tools unless an admin allowed mutating ones, and tools with a
- * permission only when the user has it.
+ * offered: tools that change state (`mutating`) only when an admin enabled them, all at once
+ * (`aiAssistant.tools.allowMutating`) or by name (`aiAssistant.tools.enabledMutatingTools`),
+ * and tools with a permission only when the user has it. Tools run with the asking user's
+ * credentials (see streamAnswer), never the plugin's own.
  */
 export class ToolSet {
   constructor(
@@ -17,6 +19,8 @@ export class ToolSet {
       tools: AiAssistantTool[];
       permissions: PermissionsService;
       allowMutating: boolean;
+      /** Names of mutating tools enabled one by one. Default: none. */
+      enabledMutatingTools?: string[];
     },
   ) {}
 
@@ -24,9 +28,7 @@ export class ToolSet {
   async forUser(
     credentials: BackstageCredentials<BackstageUserPrincipal>,
   ): Promise<AiAssistantTool[]> {
-    const enabled = this.options.tools.filter(
-      tool => tool.mutating !== true || this.options.allowMutating,
-    );
+    const enabled = this.options.tools.filter(tool => this.isEnabled(tool));
     const guarded = enabled.filter(tool => tool.permission);
     if (guarded.length === 0) {
       return enabled;
@@ -41,5 +43,14 @@ export class ToolSet {
       ),
     );
     return enabled.filter(tool => !denied.has(tool));
+  }
+
+  private isEnabled(tool: AiAssistantTool): boolean {
+    const { allowMutating, enabledMutatingTools = [] } = this.options;
+    return (
+      tool.mutating !== true ||
+      allowMutating ||
+      enabledMutatingTools.includes(tool.name)
+    );
   }
 }

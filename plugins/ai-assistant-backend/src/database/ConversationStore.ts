@@ -147,6 +147,38 @@ export class ConversationStore {
   }
 
   /**
+   * Deletes every conversation of the user, with their messages and feedback.
+   * Returns how many conversations went.
+   */
+  async deleteAllConversations(userRef: string): Promise<number> {
+    const deleted: unknown[] = await this.knex('conversations')
+      .where({ user_ref: userRef })
+      .delete(['id']);
+    return deleted.length;
+  }
+
+  /**
+   * Deletes the conversations (of every user) with no activity since `cutoff`, in batches so
+   * a large purge never holds one long lock. Returns how many conversations went.
+   */
+  async purgeInactiveSince(cutoff: Date, batchSize = 500): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const ids = this.knex('conversations')
+        .select('id')
+        .where('updated_at', '<', cutoff)
+        .limit(batchSize);
+      const deleted: unknown[] = await this.knex('conversations')
+        .whereIn('id', ids)
+        .delete(['id']);
+      total += deleted.length;
+      if (deleted.length < batchSize) {
+        return total;
+      }
+    }
+  }
+
+  /**
    * Appends a message and marks the conversation active. Messages are ordered by creation
    * time, so a message written after another gets a later time even within one millisecond.
    */

@@ -12,6 +12,8 @@ export interface FakeGithubRepository {
   defaultBranch?: string;
   archived?: boolean;
   fork?: boolean;
+  /** Default: `public`. */
+  visibility?: 'public' | 'private' | 'internal';
   /** No commits yet: the tree answers 409 as GitHub does. */
   empty?: boolean;
   files: Record<string, string | Buffer>;
@@ -87,6 +89,8 @@ export async function startGithubTestServer(
             default_branch: r.defaultBranch ?? 'main',
             archived: r.archived ?? false,
             fork: r.fork ?? false,
+            private: (r.visibility ?? 'public') !== 'public',
+            visibility: r.visibility ?? 'public',
           })),
           200,
           { link: links.join(', ') },

@@ -1,0 +1,13 @@
+/**
+ * A loopback fake of the GitHub REST API, for tests of anything built on this ingestor (e.g.
+ * end-to-end permission tests in the backend plugin).
+ *
+ * @packageDocumentation
+ */
+export {
+  gitBlobSha,
+  startGithubTestServer,
+  type FakeGithubRepository,
+  type GithubTestServer,
+  type RecordedGithubRequest,
+} from './githubTestServer';

@@ -1,0 +1,174 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import request from 'supertest';
+import { startChatBackend } from '../__testUtils__/chatBackend';
+import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
+import {
+  isTitleRequest,
+  ScriptedChatModel,
+  scriptedModel,
+} from '../__testUtils__/ScriptedChatModel';
+import { ConversationStore } from '../database/ConversationStore';
+import {
+  CONVERSATION_PURGE_TASK_ID,
+  ConversationRetention,
+} from './ConversationRetention';
+import { RateLimiter } from './RateLimiter';
+
+jest.setTimeout(120_000);
+
+const databases = knowledgeTestDatabases();
+const mainDatabase = databases.ids[0];
+
+const model = () =>
+  new ScriptedChatModel(messages =>
+    isTitleRequest(messages) ? { tokens: ['A title'] } : { tokens: ['Hi'] },
+  );
+
+describe(`limits on ${mainDatabase}`, () => {
+  it('answers 429 with Retry-After and a JSON message once a user exceeds the chat rate limit, without slowing other users', async () => {
+    const backend = await startChatBackend({
+      models: [scriptedModel('scripted/one', model())],
+      config: { chat: { rateLimit: { requests: 3, window: { minutes: 1 } } } },
+      knex:
+        mainDatabase === 'POSTGRES_15'
+          ? await databases.init(mainDatabase)
+          : undefined,
+    });
+    for (let i = 0; i < 3; i++) {
+      const { status } = await backend.chat({ message: `q${i}` });
+      expect(status).toBe(200);
+    }
+    const limited = await request(backend.server)
+      .post('/api/ai-assistant/chat')
+      .set('Authorization', backend.auth('user:default/a'))
+      .send({ message: 'one more' });
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(limited.headers['retry-after'])).toBeLessThanOrEqual(20);
+    expect(limited.body.error.message).toMatch(
+      /Too many chat requests: the limit is 3 per 60 seconds per user \(aiAssistant\.chat\.rateLimit\)/,
+    );
+    // Bad input counts too, so a flood of it cannot get past the limit.
+    const invalid = await request(backend.server)
+      .post('/api/ai-assistant/chat')
+      .set('Authorization', backend.auth('user:default/a'))
+      .send({ role: 'system' });
+    expect(invalid.status).toBe(429);
+
+    const other = await backend.chat(
+      { message: 'hello' },
+      { user: 'user:default/b' },
+    );
+    expect(other.events.at(-1)!.type).toBe('done');
+    await backend.stop();
+  });
+
+  it('lets a user delete all of their conversations at once and leaves other users alone', async () => {
+    const backend = await startChatBackend({
+      models: [scriptedModel('scripted/one', model())],
+      knex:
+        mainDatabase === 'POSTGRES_15'
+          ? await databases.init(mainDatabase)
+          : undefined,
+    });
+    await backend.chat({ message: 'one' });
+    await backend.chat({ message: 'two' });
+    const theirs = await backend.chat(
+      { message: 'theirs' },
+      { user: 'user:default/b' },
+    );
+    const api = request(backend.server);
+    const a = { Authorization: backend.auth('user:default/a') };
+    const b = { Authorization: backend.auth('user:default/b') };
+    expect(
+      (await api.get('/api/ai-assistant/conversations').set(a)).body.total,
+    ).toBe(2);
+
+    const deleted = await api.delete('/api/ai-assistant/conversations').set(a);
+    expect(deleted.status).toBe(204);
+    expect(
+      (await api.get('/api/ai-assistant/conversations').set(a)).body.total,
+    ).toBe(0);
+    // Again: nothing left, still 204.
+    expect(
+      (await api.delete('/api/ai-assistant/conversations').set(a)).status,
+    ).toBe(204);
+    const kept = await api
+      .get(
+        `/api/ai-assistant/conversations/${theirs.events[0].data.conversationId}`,
+      )
+      .set(b);
+    expect(kept.status).toBe(200);
+    expect(kept.body.messages).toHaveLength(2);
+    await backend.stop();
+  });
+});
+
+describe('RateLimiter', () => {
+  it('refills one request every window / requests', () => {
+    let now = 0;
+    const limiter = new RateLimiter({
+      requests: 2,
+      windowMs: 10_000,
+      now: () => now,
+    });
+    limiter.take('a');
+    limiter.take('a');
+    expect(() => limiter.take('a')).toThrow(/Try again in 5 seconds/);
+    now = 5_000;
+    limiter.take('a');
+    expect(() => limiter.take('a')).toThrow(/429|Too many/);
+  });
+});
+
+describe.each(databases.eachId())('conversation retention on %s', id => {
+  it('purges conversations inactive longer than the retention, with their messages, on a schedule', async () => {
+    const knex = await databases.init(id);
+    const store = ConversationStore.create({ knex });
+    const old = await store.createConversation('user:default/a', 'old');
+    await store.addMessage(old.id, { role: 'user', content: 'long ago' });
+    const recent = await store.createConversation('user:default/b', 'recent');
+    const day = 24 * 3600 * 1000;
+    await knex('conversations')
+      .where({ id: old.id })
+      .update({ updated_at: new Date(Date.now() - 100 * day) });
+
+    const scheduler = mockServices.scheduler.mock();
+    const retention = new ConversationRetention({
+      store,
+      scheduler,
+      logger: mockServices.logger.mock(),
+      retentionMs: 90 * day,
+    });
+    await retention.start();
+    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+      expect.objectContaining({
+        id: CONVERSATION_PURGE_TASK_ID,
+        scope: 'global',
+      }),
+    );
+    // What the scheduler runs.
+    await scheduler.scheduleTask.mock.calls[0][0].fn(
+      new AbortController().signal,
+    );
+
+    expect((await knex('conversations').select('id')).map(r => r.id)).toEqual([
+      recent.id,
+    ]);
+    expect(await knex('conversation').count({ n: '*' })).toEqual([
+      { n: expect.anything() },
+    ]);
+    expect(Number((await knex('conversation').count({ n: '*' }))[0].n)).toBe(0);
+    expect(await retention.purge()).toBe(0);
+  });
+
+  it('schedules nothing when no retention is configured', async () => {
+    const scheduler = mockServices.scheduler.mock();
+    await new ConversationRetention({
+      store: {} as ConversationStore,
+      scheduler,
+      logger: mockServices.logger.mock(),
+    }).start();
+    expect(scheduler.scheduleTask).not.toHaveBeenCalled();
+  });
+});
