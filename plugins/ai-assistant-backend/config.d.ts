@@ -1,4 +1,5 @@
 import type { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import type { HumanDuration } from '@backstage/types';
 
 export interface Config {
   /** Configuration of the AI Assistant for Backstage. */
@@ -47,6 +48,21 @@ export interface Config {
         /** Directory to keep the embedded database in. Default: in memory, lost on restart. */
         dataDir?: string;
       };
+      /**
+       * A read replica of the Backstage PostgreSQL database. Retrieval searches read from it;
+       * writes, migrations and index changes stay on the primary. Default: none, everything
+       * uses the primary.
+       */
+      readReplica?: {
+        /**
+         * A knex `pg` connection: a connection string, or an object with `host`, `port`,
+         * `user`, `password`, `database` (and any other `pg` client setting). Connections are
+         * named `backstage-ai-assistant-read-replica` in `pg_stat_activity` unless they set
+         * `application_name`.
+         * @visibility secret
+         */
+        connection: string | { [key: string]: unknown };
+      };
     };
 
     /** The chat API. */
@@ -70,6 +86,26 @@ export interface Config {
         /** Seconds the model is skipped before it is tried again. Default: 60. */
         cooldownSeconds?: number;
       };
+      /**
+       * Per-user limit of `POST /chat`; more gets HTTP 429 with `Retry-After`. Counted by each
+       * backend instance in memory, so with N replicas a user may get up to N times as many.
+       */
+      rateLimit?: {
+        /** Chat requests a user may send per window (also the burst size). Default: 60. */
+        requests?: number;
+        /** The window, e.g. `{ minutes: 1 }` or `PT1M`. Default: one minute. */
+        window?: HumanDuration | string;
+      };
+    };
+
+    /** Stored conversations. */
+    conversations?: {
+      /**
+       * Conversations without activity for this long are deleted (with their messages and
+       * feedback) by an hourly job, e.g. `{ days: 90 }` or `P90D`. Default: none, kept until
+       * their user deletes them.
+       */
+      retention?: HumanDuration | string;
     };
 
     /** Tools the model may call while answering. */
@@ -79,6 +115,11 @@ export interface Config {
        * Default: false.
        */
       allowMutating?: boolean;
+      /**
+       * Names of mutating tools to offer even when `allowMutating` is false, so an admin can
+       * enable state-changing tools one by one. Default: none.
+       */
+      enabledMutatingTools?: string[];
       /** Most rounds of tool calls in one answer. Default: 4. */
       maxSteps?: number;
     };

@@ -2,7 +2,12 @@ import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
-import { Config, ConfigReader } from '@backstage/config';
+import {
+  Config,
+  ConfigReader,
+  readDurationFromConfig,
+} from '@backstage/config';
+import { durationToMilliseconds } from '@backstage/types';
 
 /**
  * Settings of the AI assistant backend, read once from `aiAssistant.*` with their defaults.
@@ -17,7 +22,11 @@ export interface AiAssistantSettings {
     textWeight: number;
   };
   pglite: { dataDir?: string };
+  /** `storage.readReplica.connection`: a knex `pg` connection for retrieval searches. */
+  readReplica?: string | Record<string, unknown>;
   chat: ChatSettings;
+  /** `conversations.retention`: conversations inactive this long are purged; unset keeps them. */
+  conversationRetentionMs?: number;
   ingestion: {
     schedule: SchedulerServiceTaskScheduleDefinition;
     batchSize: number;
@@ -34,9 +43,13 @@ export interface ChatSettings {
   firstTokenTimeoutSeconds: number;
   /** Consecutive failures after which a model is skipped for `cooldownSeconds`. */
   circuitBreaker: { failureThreshold: number; cooldownSeconds: number };
+  /** Per user and backend instance: at most `requests` chat requests per `windowMs`. */
+  rateLimit: { requests: number; windowMs: number };
   tools: {
     /** Whether tools that change state may be offered to the model. */
     allowMutating: boolean;
+    /** Names of mutating tools offered even when `allowMutating` is false. */
+    enabledMutatingTools: string[];
     /** Most rounds of tool calls per answer. */
     maxSteps: number;
   };
@@ -59,6 +72,34 @@ function positiveInt(config: Config, key: string, fallback: number): number {
     );
   }
   return value;
+}
+
+function readReplicaConnection(
+  config: Config,
+): string | Record<string, unknown> | undefined {
+  const key = 'storage.readReplica.connection';
+  const value = config.getOptional(key);
+  if (value === undefined) return undefined;
+  if (
+    (typeof value === 'string' && value !== '') ||
+    (typeof value === 'object' && value !== null && !Array.isArray(value))
+  ) {
+    return value as string | Record<string, unknown>;
+  }
+  throw new Error(
+    `Invalid config aiAssistant.${key}: expected a PostgreSQL connection string or an object of connection settings (host, port, user, password, database)`,
+  );
+}
+
+function durationMs(config: Config, key: string): number | undefined {
+  if (!config.has(key)) return undefined;
+  const ms = durationToMilliseconds(readDurationFromConfig(config, { key }));
+  if (!(ms > 0)) {
+    throw new Error(
+      `Invalid config aiAssistant.${key}: expected a positive duration, e.g. { days: 90 } or 'P90D'`,
+    );
+  }
+  return ms;
 }
 
 /** Reads `aiAssistant.*`, applying the documented defaults (see config.d.ts). */
@@ -97,6 +138,7 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
       textWeight: weight('textWeight'),
     },
     pglite: { dataDir: config.getOptionalString('storage.pglite.dataDir') },
+    readReplica: readReplicaConnection(config),
     chat: {
       maxMessageLength: positiveInt(config, 'chat.maxMessageLength', 8000),
       historyTokenBudget: positiveInt(config, 'chat.historyTokenBudget', 4000),
@@ -117,12 +159,19 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
           60,
         ),
       },
+      rateLimit: {
+        requests: positiveInt(config, 'chat.rateLimit.requests', 60),
+        windowMs: durationMs(config, 'chat.rateLimit.window') ?? 60_000,
+      },
       tools: {
         allowMutating:
           config.getOptionalBoolean('tools.allowMutating') ?? false,
+        enabledMutatingTools:
+          config.getOptionalStringArray('tools.enabledMutatingTools') ?? [],
         maxSteps: positiveInt(config, 'tools.maxSteps', 4),
       },
     },
+    conversationRetentionMs: durationMs(config, 'conversations.retention'),
     ingestion: {
       schedule: scheduleConfig
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)

@@ -2,6 +2,7 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
 import {
   AiAssistantTool,
   aiAssistantEmbeddingsProviderExtensionPoint,
@@ -28,12 +29,16 @@ import { ConversationStore } from './database/ConversationStore';
 import { createKnowledgeDatabase } from './database/createKnowledgeDatabase';
 import { IngestionRunStore } from './database/IngestionRunStore';
 import { KnowledgeStore } from './database/KnowledgeStore';
+import { withStartupLock } from './database/startupLock';
 import { EmbeddingsService } from './embeddings/EmbeddingsService';
 import { createChunker } from './ingestion/chunking';
+import { AiAssistantMetrics } from './metrics/AiAssistantMetrics';
 import { IngestionPipeline } from './ingestion/IngestionPipeline';
 import { IngestionService } from './ingestion/IngestionService';
 import { HealthService } from './service/HealthService';
 import { IngestionStatusService } from './service/IngestionStatusService';
+import { ConversationRetention } from './service/ConversationRetention';
+import { RateLimiter } from './service/RateLimiter';
 import { createRouter } from './service/router';
 
 /**
@@ -101,6 +106,8 @@ export const aiAssistantPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         cache: coreServices.cache,
+        auditor: coreServices.auditor,
+        metrics: metricsServiceRef,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -115,19 +122,36 @@ export const aiAssistantPlugin = createBackendPlugin({
         }
         const settings = readAiAssistantConfig(config);
         deps.permissionsRegistry.addPermissions(aiAssistantPermissions);
+        const metrics = new AiAssistantMetrics(deps.metrics);
 
         const db = await createKnowledgeDatabase({
           database,
           logger,
           lifecycle,
           pgliteDataDir: settings.pglite.dataDir,
+          readReplica: settings.readReplica,
+          metrics,
         });
+        const readReplica = db.readReplica;
         const store = KnowledgeStore.create({
           knex: db.knex,
           weights: settings.retrieval,
+          readReplica: readReplica && {
+            knex: readReplica,
+            onError: error =>
+              logger.warn(
+                'AI assistant search on the read replica failed; searched the primary instead',
+                {
+                  error: error instanceof Error ? error.message : String(error),
+                },
+              ),
+          },
         });
         const runs = IngestionRunStore.create({ knex: db.knex });
-        const embeddings = new EmbeddingsService(embeddingsProvider);
+        const embeddings = new EmbeddingsService(embeddingsProvider, {
+          metrics,
+          logger,
+        });
 
         const pipeline = new IngestionPipeline({
           store,
@@ -137,6 +161,7 @@ export const aiAssistantPlugin = createBackendPlugin({
           chunking: settings.chunking,
           batchSize: settings.ingestion.batchSize,
           logger,
+          metrics,
         });
         const ingestion = new IngestionService({
           scheduler,
@@ -145,9 +170,22 @@ export const aiAssistantPlugin = createBackendPlugin({
           schedule: settings.ingestion.schedule,
           logger,
         });
-        await ingestion.start();
+        if (db.kind === 'postgres') {
+          // Replicas starting together would race on the scheduler's own migrations.
+          await withStartupLock(db.knex, 'ai-assistant:schedule', () =>
+            ingestion.start(),
+          );
+        } else {
+          await ingestion.start();
+        }
 
         const conversations = ConversationStore.create({ knex: db.knex });
+        await new ConversationRetention({
+          store: conversations,
+          scheduler,
+          logger,
+          retentionMs: settings.conversationRetentionMs,
+        }).start();
         const models = new ModelRouter({
           providers: modelProviders,
           breaker: new CircuitBreaker({
@@ -161,6 +199,7 @@ export const aiAssistantPlugin = createBackendPlugin({
           embeddings,
           permissions: deps.permissions,
           amount: settings.retrieval.amount,
+          metrics,
         });
         const chat = new ChatService({
           store: conversations,
@@ -178,10 +217,13 @@ export const aiAssistantPlugin = createBackendPlugin({
             ],
             permissions: deps.permissions,
             allowMutating: settings.chat.tools.allowMutating,
+            enabledMutatingTools: settings.chat.tools.enabledMutatingTools,
           }),
           titles: new TitleGenerator({ cache: deps.cache, logger }),
           settings: settings.chat,
           logger,
+          metrics,
+          auditor: deps.auditor,
         });
 
         httpRouter.use(
@@ -189,15 +231,19 @@ export const aiAssistantPlugin = createBackendPlugin({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             logger,
+            auditor: deps.auditor,
+            metrics,
             chat,
             models,
             conversations,
+            rateLimiter: new RateLimiter(settings.chat.rateLimit),
             health: new HealthService({
               knex: db.knex,
               databaseKind: db.kind,
               embeddings,
               models,
               runs,
+              readReplica,
             }),
             ingestion: new IngestionStatusService({ ingestion, runs, store }),
           }),

@@ -1,4 +1,5 @@
 import {
+  BackendFeature,
   coreServices,
   createBackendModule,
   createServiceFactory,
@@ -23,6 +24,7 @@ import {
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { aiAssistantPlugin } from '../plugin';
@@ -77,6 +79,8 @@ export interface ChatBackendOptions {
   tools?: AiAssistantTool[];
   /** A migrated Postgres database to use instead of the embedded one. */
   knex?: Knex;
+  /** More features or service factories, e.g. a real metrics or auditor service. */
+  features?: BackendFeature[];
 }
 
 /**
@@ -140,6 +144,7 @@ export async function startChatBackend(options: ChatBackendOptions) {
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
+      ...(options.features ?? []),
     ],
   });
   const { server } = backend;
@@ -216,25 +221,51 @@ export async function startChatBackend(options: ChatBackendOptions) {
 
   return {
     server,
+    /** The plugin's base URL, e.g. `http://127.0.0.1:1234/api/ai-assistant`. */
+    base,
     auth,
     serviceAuth,
     chat,
     permissions,
     ingestor,
-    stop: () => backend.stop(),
+    // After a client aborts a streamed request, fetch (undici) opens a spare keep-alive
+    // connection that never carries a request; the server's graceful close does not count it
+    // as idle and waited ~4 s for undici's keep-alive timeout. Tests are over at this point.
+    stop: async () => {
+      server.closeAllConnections();
+      await backend.stop();
+    },
   };
+}
+
+/**
+ * Waits until the user's newest conversation has the given title, i.e. the background title
+ * generation of the last answer has finished and nothing writes after the backend stops.
+ */
+export async function waitForTitle(
+  backend: { server: Server; auth: (user: string) => string },
+  title: string,
+  user = 'user:default/a',
+): Promise<void> {
+  await waitFor(async () => {
+    const res = await request(backend.server)
+      .get('/api/ai-assistant/conversations')
+      .set('Authorization', backend.auth(user));
+    return res.body.conversations?.[0]?.title === title ? true : undefined;
+  });
 }
 
 /** Polls until the probe returns a value. */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined>,
   timeoutMs = 30_000,
+  intervalMs = 100,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise(resolve => setTimeout(resolve, 100));
+    await new Promise(resolve => setTimeout(resolve, intervalMs));
   }
 }

@@ -1,4 +1,5 @@
 import type {
+  AuditorService,
   BackstageCredentials,
   BackstageUserPrincipal,
   LoggerService,
@@ -13,10 +14,17 @@ import type {
   ConversationSummary,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { AiAssistantModel } from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { ChatSettings } from '../config';
 import type { ConversationStore } from '../database/ConversationStore';
 import type { KnowledgeSearchResult } from '../database/KnowledgeStore';
+import { observeToolInvocations } from '../logging/toolInvocations';
+import {
+  type AiAssistantMetrics,
+  noopMetrics,
+  secondsSince,
+} from '../metrics/AiAssistantMetrics';
 import type { ModelRouter } from './ModelRouter';
 import type { PromptBuilder } from './PromptBuilder';
 import type { Retriever } from './Retriever';
@@ -47,6 +55,10 @@ export interface PreparedChat {
   conversation?: ConversationSummary;
   history: ChatMessage[];
   models: AiAssistantModel[];
+  /** The HTTP request, so audit events name the user and client. */
+  request?: Request;
+  /** `performance.now()` when the request arrived, for time to first token. */
+  receivedAt?: number;
 }
 
 /**
@@ -67,8 +79,14 @@ export class ChatService {
       titles: TitleGenerator;
       settings: ChatSettings;
       logger: LoggerService;
+      metrics?: AiAssistantMetrics;
+      auditor?: AuditorService;
     },
   ) {}
+
+  private get metrics(): AiAssistantMetrics {
+    return this.options.metrics ?? noopMetrics;
+  }
 
   /**
    * Everything that can be refused with a 4xx, done before the event stream starts:
@@ -77,7 +95,9 @@ export class ChatService {
   async prepare(
     request: ChatRequest,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
+    httpRequest?: Request,
   ): Promise<PreparedChat> {
+    const receivedAt = performance.now();
     const { store, models, settings } = this.options;
     if (request.message.length > settings.maxMessageLength) {
       throw new MessageTooLongError(
@@ -98,6 +118,8 @@ export class ChatService {
       conversation,
       history,
       models: await models.candidates(request.modelId),
+      request: httpRequest,
+      receivedAt,
     };
   }
 
@@ -109,9 +131,14 @@ export class ChatService {
   ): Promise<void> {
     const { store, prompts } = this.options;
     const userRef = chat.credentials.principal.userEntityRef;
-    const conversation =
-      chat.conversation ??
-      (await store.createConversation(userRef, fallbackTitle(chat.question)));
+    let conversation = chat.conversation;
+    if (!conversation) {
+      conversation = await store.createConversation(
+        userRef,
+        fallbackTitle(chat.question),
+      );
+      this.metrics.conversationCreated();
+    }
     const messageId = randomUUID();
     sink.send({
       type: 'conversation',
@@ -132,7 +159,14 @@ export class ChatService {
       toolCalls: [],
       started: false,
     };
-    const outcome = await this.generate(chat, messages, progress, sink, signal);
+    const outcome = await this.generate(
+      chat,
+      conversation.id,
+      messages,
+      progress,
+      sink,
+      signal,
+    );
 
     await store.addMessage(conversation.id, {
       role: 'user',
@@ -184,6 +218,7 @@ export class ChatService {
    */
   private async generate(
     chat: PreparedChat,
+    conversationId: string,
     messages: Parameters<typeof streamAnswer>[0]['messages'],
     progress: AnswerProgress,
     sink: ChatEventSink,
@@ -219,16 +254,38 @@ export class ChatService {
           sink,
           signal,
           progress,
+          onFirstToken: () =>
+            this.metrics.timeToFirstToken(
+              model.id,
+              secondsSince(chat.receivedAt ?? performance.now()),
+            ),
+          observeTool: observeToolInvocations({
+            logger,
+            auditor: this.options.auditor,
+            request: chat.request,
+            userRef: chat.credentials.principal.userEntityRef,
+            conversationId,
+            modelId: model.id,
+          }),
         });
         models.report(model.id, true);
+        this.metrics.tokenUsage(
+          model.id,
+          progress.usage?.inputTokens ?? 0,
+          progress.usage?.outputTokens ?? 0,
+        );
         return { status: 'complete', model };
       } catch (error) {
         if (signal.aborted) {
           return { status: 'aborted', model };
         }
         models.report(model.id, false);
+        this.metrics.providerError('model', model.id);
         const message = describeFailure(model, error);
-        logger.warn(`AI assistant ${message}`);
+        logger.warn(`AI assistant model call failed: ${message}`, {
+          model: model.id,
+          beforeFirstToken: error instanceof FailedBeforeFirstTokenError,
+        });
         if (error instanceof FailedBeforeFirstTokenError) {
           failures.push(message);
           continue;

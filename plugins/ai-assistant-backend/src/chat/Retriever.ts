@@ -9,6 +9,11 @@ import type {
   KnowledgeStore,
 } from '../database/KnowledgeStore';
 import type { EmbeddingsService } from '../embeddings/EmbeddingsService';
+import {
+  type AiAssistantMetrics,
+  noopMetrics,
+  secondsSince,
+} from '../metrics/AiAssistantMetrics';
 
 /**
  * Fetches this many times the wanted amount before the permission filter, so that answers
@@ -27,6 +32,7 @@ export class Retriever {
       embeddings: EmbeddingsService;
       permissions: PermissionsService;
       amount: number;
+      metrics?: AiAssistantMetrics;
     },
   ) {}
 
@@ -43,11 +49,13 @@ export class Retriever {
     const { store, embeddings } = this.options;
     const model = await embeddings.getModel();
     const vector = await embeddings.embedQuery(question);
+    const searchStart = performance.now();
     const candidates = await store.search(model, {
       text: question,
       vector,
       limit: limit * OVERFETCH,
     });
+    (this.options.metrics ?? noopMetrics).search(secondsSince(searchStart));
     const allowed = await this.readableEntities(candidates, credentials);
     return candidates
       .filter(chunk => !chunk.entityRef || allowed.has(chunk.entityRef))

@@ -17,6 +17,7 @@ import {
   MessageContent,
   ToolMessage,
 } from '@langchain/core/messages';
+import type { ToolInvocationObserver } from '../logging/toolInvocations';
 import type { ChatEventSink } from './sse';
 
 /** What one answer produced so far; kept by the caller so a stopped answer can be stored. */
@@ -54,6 +55,10 @@ export async function streamAnswer(options: {
   sink: ChatEventSink;
   signal: AbortSignal;
   progress: AnswerProgress;
+  /** Called once, when the model produces its first output. */
+  onFirstToken?: () => void;
+  /** Told about every tool call, for logs and the audit trail. */
+  observeTool?: ToolInvocationObserver;
 }): Promise<void> {
   const { model, tools, sink, signal, progress } = options;
   const chatModel = model.chatModel;
@@ -122,6 +127,7 @@ export async function streamAnswer(options: {
         if (!progress.started) {
           progress.started = true;
           clearTimeout(timer);
+          options.onFirstToken?.();
         }
         message = message ? message.concat(chunk) : chunk;
         onChunk(chunk);
@@ -154,6 +160,7 @@ async function runTool(
     credentials: BackstageCredentials<BackstageUserPrincipal>;
     signal: AbortSignal;
     progress: AnswerProgress;
+    observeTool?: ToolInvocationObserver;
   },
   sink: ChatEventSink,
 ): Promise<JsonValue> {
@@ -177,13 +184,18 @@ async function runTool(
   if (!input.success) {
     return finish('failed', { error: `Invalid input: ${input.error.message}` });
   }
+  const invocation = await options.observeTool?.({ name: tool.name });
   try {
     const result = await tool.invoke(input.data, {
       credentials: options.credentials,
       signal: options.signal,
     });
+    await invocation?.succeeded();
     return finish('succeeded', result);
   } catch (error) {
+    await invocation?.failed(
+      error instanceof Error ? error : new Error(String(error)),
+    );
     options.signal.throwIfAborted();
     return finish('failed', {
       error: `The tool failed: ${error instanceof Error ? error.message : error}`,

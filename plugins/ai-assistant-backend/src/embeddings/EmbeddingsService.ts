@@ -1,5 +1,11 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { EmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { EmbeddingModel, embeddingModelKey } from '../database/vectorIndex';
+import {
+  AiAssistantMetrics,
+  noopMetrics,
+  secondsSince,
+} from '../metrics/AiAssistantMetrics';
 
 /**
  * The configured embeddings provider, with its dimension known and every vector checked
@@ -8,7 +14,16 @@ import { EmbeddingModel, embeddingModelKey } from '../database/vectorIndex';
 export class EmbeddingsService {
   private model?: Promise<EmbeddingModel>;
 
-  constructor(private readonly provider: EmbeddingsProvider) {}
+  private readonly metrics: AiAssistantMetrics;
+  private readonly logger?: LoggerService;
+
+  constructor(
+    private readonly provider: EmbeddingsProvider,
+    options: { metrics?: AiAssistantMetrics; logger?: LoggerService } = {},
+  ) {
+    this.metrics = options.metrics ?? noopMetrics;
+    this.logger = options.logger;
+  }
 
   /** Id of the provider, e.g. `ollama`. */
   get providerId(): string {
@@ -32,7 +47,9 @@ export class EmbeddingsService {
   /** Embeds texts in one provider call. */
   async embedDocuments(texts: string[]): Promise<number[][]> {
     const { dimensions } = await this.getModel();
-    const vectors = await this.provider.embeddings.embedDocuments(texts);
+    const vectors = await this.call('documents', () =>
+      this.provider.embeddings.embedDocuments(texts),
+    );
     if (vectors.length !== texts.length) {
       throw new Error(
         `Embeddings provider ${this.provider.id} (${this.provider.model}) returned ${vectors.length} vectors for ${texts.length} texts`,
@@ -46,15 +63,43 @@ export class EmbeddingsService {
   async embedQuery(text: string): Promise<number[]> {
     const { dimensions } = await this.getModel();
     return this.check(
-      await this.provider.embeddings.embedQuery(text),
+      await this.call('query', () => this.provider.embeddings.embedQuery(text)),
       dimensions,
     );
+  }
+
+  // Times every provider call, and counts and logs failures. Provider errors name the
+  // provider and what to fix; the log carries only the message, never request options,
+  // which may hold the API key.
+  private async call<T>(
+    operation: 'documents' | 'query',
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    const start = performance.now();
+    try {
+      return await fn();
+    } catch (error) {
+      this.metrics.providerError('embeddings', this.provider.id);
+      this.logger?.warn('AI assistant embeddings provider call failed', {
+        provider: this.provider.id,
+        model: this.provider.model,
+        operation,
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    } finally {
+      this.metrics.embedding(this.provider.id, operation, secondsSince(start));
+    }
   }
 
   private async resolveModel(): Promise<EmbeddingModel> {
     const dimensions =
       this.provider.dimensions ??
-      (await this.provider.embeddings.embedQuery('dimension probe')).length;
+      (
+        await this.call('query', () =>
+          this.provider.embeddings.embedQuery('dimension probe'),
+        )
+      ).length;
     return {
       key: embeddingModelKey(this.provider.id, this.provider.model, dimensions),
       dimensions,

@@ -15,6 +15,8 @@ export interface HealthReport {
   /** `error` when the database is unusable, `degraded` when another part is. */
   status: 'ok' | 'degraded' | 'error';
   database: ComponentHealth;
+  /** The pgvector extension in the knowledge store's database. */
+  vectorExtension: ComponentHealth;
   embeddings: ComponentHealth;
   models: ComponentHealth;
   ingestion: ComponentHealth;
@@ -29,6 +31,8 @@ export class HealthService {
       embeddings: EmbeddingsService;
       models: ModelRouter;
       runs: IngestionRunStore;
+      /** The read replica searches use, when configured. */
+      readReplica?: Knex;
     },
   ) {}
 
@@ -40,14 +44,23 @@ export class HealthService {
       models: router,
       runs,
     } = this.options;
+    let pgvectorVersion: string | undefined;
     const database = await attempt(async () => {
       const row = (
         await knex.raw(
           `SELECT extversion FROM pg_extension WHERE extname = 'vector'`,
         )
       ).rows[0];
-      return { kind: databaseKind, pgvector: row?.extversion };
+      pgvectorVersion = row?.extversion;
+      return {
+        kind: databaseKind,
+        pgvector: pgvectorVersion,
+        ...(this.options.readReplica && {
+          readReplica: await replicaHealth(this.options.readReplica),
+        }),
+      };
     });
+    const vectorExtension = vectorExtensionHealth(database, pgvectorVersion);
     const embeddingsHealth = await attempt(async () => {
       const model = await embeddings.getModel();
       return {
@@ -59,20 +72,21 @@ export class HealthService {
     const models = await modelsHealth(router);
     const ingestion =
       database.status === 'ok'
-        ? await attempt(async () => ({
-            lastRuns: await runs.latestPerIngestor(),
-          }))
+        ? await ingestionHealth(runs)
         : { status: 'error' as const, message: 'database unavailable' };
 
     let status: HealthReport['status'] = 'ok';
-    if (database.status === 'error') status = 'error';
+    if (database.status === 'error' || vectorExtension.status === 'error')
+      status = 'error';
     else if (
-      [embeddingsHealth, models, ingestion].some(c => c.status === 'error')
+      [embeddingsHealth, models, ingestion].some(c => c.status === 'error') ||
+      database.readReplica === 'error'
     )
       status = 'degraded';
     return {
       status,
       database,
+      vectorExtension,
       embeddings: embeddingsHealth,
       models,
       ingestion,
@@ -106,11 +120,62 @@ async function modelsHealth(router: ModelRouter): Promise<ComponentHealth> {
   };
 }
 
+function vectorExtensionHealth(
+  database: ComponentHealth,
+  version: string | undefined,
+): ComponentHealth {
+  if (database.status === 'error') {
+    return { status: 'error', message: 'database unavailable' };
+  }
+  if (!version) {
+    return {
+      status: 'error',
+      message:
+        'The vector extension is not installed in the database; install pgvector on the PostgreSQL server and restart the backend, which runs CREATE EXTENSION IF NOT EXISTS vector',
+    };
+  }
+  return { status: 'ok', version };
+}
+
+// A replica that does not answer costs nothing but speed: searches fall back to the primary.
+async function replicaHealth(replica: Knex): Promise<'ok' | 'error'> {
+  try {
+    await replica.raw('SELECT 1');
+    return 'ok';
+  } catch {
+    return 'error';
+  }
+}
+
+// The newest run of every ingestor; a failed latest run makes the report degraded, since the
+// assistant then answers from what an earlier run stored.
+async function ingestionHealth(
+  runs: IngestionRunStore,
+): Promise<ComponentHealth> {
+  return attempt(async () => {
+    const lastRuns = await runs.latestPerIngestor();
+    const failed = lastRuns.filter(run => run.state === 'failed');
+    const lastFinishedAt = lastRuns
+      .map(run => run.finishedAt)
+      .filter((at): at is Date => Boolean(at))
+      .sort((a, b) => b.getTime() - a.getTime())[0];
+    if (failed.length > 0) {
+      return {
+        status: 'error',
+        message: `The last ingestion run failed for ${failed.map(run => run.ingestor).join(', ')}; GET /ingestion shows the errors`,
+        lastFinishedAt,
+        lastRuns,
+      };
+    }
+    return { lastFinishedAt, lastRuns };
+  });
+}
+
 async function attempt(
   fn: () => Promise<Record<string, unknown>>,
 ): Promise<ComponentHealth> {
   try {
-    return { status: 'ok', ...(await fn()) };
+    return { status: 'ok', ...(await fn()) } as ComponentHealth;
   } catch (error) {
     return { status: 'error', message: String(error?.message ?? error) };
   }

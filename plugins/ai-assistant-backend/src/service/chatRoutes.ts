@@ -1,4 +1,7 @@
-import type { LoggerService } from '@backstage/backend-plugin-api';
+import type {
+  AuditorService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   aiAssistantChatPermission,
@@ -13,15 +16,20 @@ import type { ChatService } from '../chat/ChatService';
 import type { ModelRouter } from '../chat/ModelRouter';
 import { SseWriter } from '../chat/sse';
 import type { ConversationStore } from '../database/ConversationStore';
+import { RateLimitedError, type RateLimiter } from './RateLimiter';
 import type { PermissionGuard } from './requirePermission';
 
 /** What the chat routes delegate to. */
 export interface ChatRoutesOptions {
   requirePermission: PermissionGuard;
   logger: LoggerService;
+  /** Records conversation deletions; tool calls are recorded by the chat service. */
+  auditor?: AuditorService;
   chat: ChatService;
   models: ModelRouter;
   conversations: ConversationStore;
+  /** Per-user limit of `POST /chat`; none when left out. */
+  rateLimiter?: RateLimiter;
 }
 
 /** Parses input with a zod schema; what is wrong becomes a 400 that says so. */
@@ -44,6 +52,33 @@ function parse<T extends z.ZodTypeAny>(
   return result.data;
 }
 
+/** Routes without query parameters refuse them, so typos and probes get a clear 400. */
+function rejectQuery(req: express.Request) {
+  const keys = Object.keys(req.query);
+  if (keys.length > 0) {
+    throw new InputError(
+      `Invalid query: ${req.method} ${req.path} takes no query parameters, got ${keys.slice(0, 5).join(', ')}`,
+    );
+  }
+}
+
+/**
+ * The query with repeated (`?limit=1&limit=2`) or nested (`?limit[]=1`) parameters refused:
+ * zod's number coercion would otherwise quietly read `['1']` as 1.
+ */
+function singleValues(query: express.Request['query']): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [key, value] of Object.entries(query)) {
+    if (typeof value !== 'string') {
+      throw new InputError(
+        `Invalid query: ${key} must be given once, as a plain value`,
+      );
+    }
+    values[key] = value;
+  }
+  return values;
+}
+
 /**
  * Adds `/models`, `/chat`, `/conversations` and `/messages/:id/feedback`. Every route needs a
  * signed-in user with the `ai-assistant.chat` permission, and only ever sees that user's data.
@@ -52,20 +87,36 @@ export function addChatRoutes(
   router: express.Router,
   options: ChatRoutesOptions,
 ): void {
-  const { requirePermission, logger, chat, models, conversations } = options;
+  const { requirePermission, logger, chat, models, conversations, auditor } =
+    options;
+
+  // Before any parsing or database work, so a flood costs as little as possible.
+  const takeChatRequest = (res: express.Response, userRef: string) => {
+    try {
+      options.rateLimiter?.take(userRef);
+    } catch (error) {
+      if (error instanceof RateLimitedError) {
+        res.setHeader('Retry-After', String(error.retryAfterSeconds));
+      }
+      throw error;
+    }
+  };
 
   const chatUser = (req: express.Request) =>
     requirePermission(req, aiAssistantChatPermission);
 
   router.get('/models', async (req, res) => {
     await chatUser(req);
+    rejectQuery(req);
     res.json(await models.describe());
   });
 
   router.post('/chat', async (req, res) => {
     const credentials = await chatUser(req);
+    takeChatRequest(res, credentials.principal.userEntityRef);
+    rejectQuery(req);
     const body = parse(chatRequestSchema, req.body, 'chat request');
-    const prepared = await chat.prepare(body, credentials);
+    const prepared = await chat.prepare(body, credentials, req);
 
     // The user pressed stop or went away: abort the model call, keep what was written.
     const stop = new AbortController();
@@ -78,12 +129,14 @@ export function addChatRoutes(
     try {
       await chat.answer(prepared, sse, stop.signal);
     } catch (error) {
+      // E.g. the database went away mid-answer. Its details are for the logs, not the user.
       logger.error('AI assistant chat failed', error);
       sse.send({
         type: 'error',
         data: {
           code: 'internal_error',
-          message: `The assistant failed: ${error instanceof Error ? error.message : error}`,
+          message:
+            'The assistant could not finish this answer because of a server error; try again. Administrators find the cause in the backend logs.',
         },
       });
     } finally {
@@ -93,14 +146,38 @@ export function addChatRoutes(
 
   router.get('/conversations', async (req, res) => {
     const { principal } = await chatUser(req);
-    const page = parse(listConversationsQuerySchema, req.query, 'query');
+    const page = parse(
+      listConversationsQuerySchema,
+      singleValues(req.query),
+      'query',
+    );
     res.json(
       await conversations.listConversations(principal.userEntityRef, page),
     );
   });
 
+  // Everything of the caller at once (DESIGN: a user can delete all of their conversations).
+  router.delete('/conversations', async (req, res) => {
+    const { principal } = await chatUser(req);
+    rejectQuery(req);
+    const event = await auditor?.createEvent({
+      eventId: 'conversation-delete-all',
+      severityLevel: 'medium',
+      request: req,
+    });
+    try {
+      await conversations.deleteAllConversations(principal.userEntityRef);
+    } catch (error) {
+      await event?.fail({ error });
+      throw error;
+    }
+    await event?.success();
+    res.status(204).end();
+  });
+
   router.get('/conversations/:id', async (req, res) => {
     const { principal } = await chatUser(req);
+    rejectQuery(req);
     const userRef = principal.userEntityRef;
     const conversation = await conversations.getConversation(
       req.params.id,
@@ -112,6 +189,7 @@ export function addChatRoutes(
 
   router.patch('/conversations/:id', async (req, res) => {
     const { principal } = await chatUser(req);
+    rejectQuery(req);
     const { title } = parse(
       renameConversationRequestSchema,
       req.body,
@@ -128,15 +206,29 @@ export function addChatRoutes(
 
   router.delete('/conversations/:id', async (req, res) => {
     const { principal } = await chatUser(req);
-    await conversations.deleteConversation(
-      req.params.id,
-      principal.userEntityRef,
-    );
+    rejectQuery(req);
+    const event = await auditor?.createEvent({
+      eventId: 'conversation-delete',
+      severityLevel: 'medium',
+      request: req,
+      meta: { conversationId: req.params.id },
+    });
+    try {
+      await conversations.deleteConversation(
+        req.params.id,
+        principal.userEntityRef,
+      );
+    } catch (error) {
+      await event?.fail({ error });
+      throw error;
+    }
+    await event?.success();
     res.status(204).end();
   });
 
   router.post('/messages/:id/feedback', async (req, res) => {
     const { principal } = await chatUser(req);
+    rejectQuery(req);
     const feedback = parse(feedbackRequestSchema, req.body, 'feedback');
     await conversations.rateMessage(
       req.params.id,

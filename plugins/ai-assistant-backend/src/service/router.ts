@@ -5,6 +5,8 @@ import type {
 import { aiAssistantIngestionAdminPermission } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import express from 'express';
 import Router from 'express-promise-router';
+import type { AiAssistantMetrics } from '../metrics/AiAssistantMetrics';
+import { httpMetricsMiddleware } from '../metrics/httpMetrics';
 import { addChatRoutes, ChatRoutesOptions } from './chatRoutes';
 import type { HealthService } from './HealthService';
 import type { IngestionStatusService } from './IngestionStatusService';
@@ -19,15 +21,20 @@ export interface RouterOptions extends Omit<
   permissions: PermissionsService;
   health: HealthService;
   ingestion: IngestionStatusService;
+  metrics?: AiAssistantMetrics;
 }
 
 /** The REST API of the plugin, mounted at `/api/ai-assistant`. */
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, health, ingestion } = options;
+  const { httpAuth, permissions, health, ingestion, metrics, auditor } =
+    options;
   const requirePermission = createPermissionGuard(httpAuth, permissions);
   const router = Router();
+  if (metrics) {
+    router.use(httpMetricsMiddleware(metrics));
+  }
   router.use(express.json({ limit: '1mb' }));
   addChatRoutes(router, { ...options, requirePermission });
 
@@ -46,7 +53,18 @@ export async function createRouter(
 
   router.post('/ingestion/run', async (req, res) => {
     await requireAdmin(req);
-    await ingestion.trigger();
+    const event = await auditor?.createEvent({
+      eventId: 'ingestion-trigger',
+      severityLevel: 'medium',
+      request: req,
+    });
+    try {
+      await ingestion.trigger();
+    } catch (error) {
+      await event?.fail({ error });
+      throw error;
+    }
+    await event?.success();
     res.status(202).json({ status: 'started' });
   });
 
