@@ -171,3 +171,61 @@ export type ChatStreamEvent =
  */
 export type ChatErrorCode =
   'no_model_provider' | 'models_unavailable' | 'model_error' | 'internal_error';
+
+/**
+ * Answer of `GET /conversations`: one page of the caller's conversations, newest first.
+ *
+ * @public
+ */
+export interface ConversationListResponse {
+  conversations: ConversationSummary[];
+  /** How many conversations the caller has in all. */
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * One ingestion run as `GET /ingestion` reports it (dates as ISO strings).
+ *
+ * @public
+ */
+export interface IngestionRunInfo {
+  id: string;
+  ingestor: string;
+  state: 'running' | 'succeeded' | 'failed';
+  startedAt: string;
+  finishedAt?: string;
+  /** Documents the ingestor yielded or kept. */
+  documents: number;
+  documentsUnchanged: number;
+  documentsPruned: number;
+  /** Chunks sent to the embeddings provider. */
+  chunksEmbedded: number;
+  /** Chunks whose stored vector was reused. */
+  chunksSkipped: number;
+  chunksPruned: number;
+  /** Why the run failed, when it did. */
+  error?: string;
+}
+
+/**
+ * How one ingestor is doing: what is stored now and its latest run.
+ *
+ * @public
+ */
+export interface IngestorStatusInfo {
+  id: string;
+  documents: number;
+  chunks: number;
+  lastRun?: IngestionRunInfo;
+}
+
+/**
+ * Answer of `GET /ingestion`.
+ *
+ * @public
+ */
+export interface IngestionStatusResponse {
+  ingestors: IngestorStatusInfo[];
+}

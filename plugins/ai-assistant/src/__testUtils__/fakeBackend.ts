@@ -1,0 +1,113 @@
+import type {
+  ChatRequest,
+  ConversationDetails,
+  ModelsResponse,
+} from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import { http, HttpResponse } from 'msw';
+import { setupServer } from 'msw/node';
+import { BASE_URL } from './apis';
+import { ScriptedSseStream } from './sseStream';
+
+/** An error answer shaped like Backstage's error handler writes it. */
+export function errorResponse(status: number, name: string, message: string) {
+  return HttpResponse.json(
+    { error: { name, message }, request: {}, response: { statusCode: status } },
+    { status },
+  );
+}
+
+/** An msw server for one test file; handlers reset after each test. */
+export function setupFakeBackend() {
+  const server = setupServer();
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+  return server;
+}
+
+/** What `POST /chat` received, and the stream the test feeds the answer through. */
+export interface ChatExchange {
+  request: ChatRequest;
+  stream: ScriptedSseStream;
+  /** Aborted when the client closes the request, as the backend's `close` event. */
+  signal: AbortSignal;
+}
+
+/**
+ * In-memory backend state behind the default handlers: models, stored conversations, and
+ * each chat request with its scripted stream.
+ */
+export class FakeBackend {
+  models: ModelsResponse = {
+    models: [
+      { id: 'ollama/llama3.1', displayName: 'llama3.1 (Ollama)' },
+      { id: 'azure-ai/gpt-4o', displayName: 'gpt-4o (Azure AI)' },
+    ],
+    defaultModelId: 'ollama/llama3.1',
+  };
+  conversations: ConversationDetails[] = [];
+  readonly chats: ChatExchange[] = [];
+  readonly feedback: Array<{ messageId: string; rating: string }> = [];
+  private waiters: Array<(exchange: ChatExchange) => void> = [];
+
+  /** Resolves with the next chat request the page sends. */
+  nextChat(): Promise<ChatExchange> {
+    return new Promise(resolve => this.waiters.push(resolve));
+  }
+
+  readonly handlers = [
+    http.get(`${BASE_URL}/models`, () => HttpResponse.json(this.models)),
+    http.get(`${BASE_URL}/conversations`, () => {
+      const sorted = [...this.conversations].sort((a, b) =>
+        b.updatedAt.localeCompare(a.updatedAt),
+      );
+      return HttpResponse.json({
+        conversations: sorted.map(
+          ({ messages: _messages, ...summary }) => summary,
+        ),
+        total: sorted.length,
+        limit: 30,
+        offset: 0,
+      });
+    }),
+    http.get(`${BASE_URL}/conversations/:id`, ({ params }) => {
+      const found = this.conversations.find(c => c.id === params.id);
+      return found
+        ? HttpResponse.json(found)
+        : errorResponse(404, 'NotFoundError', 'Conversation not found');
+    }),
+    http.patch(`${BASE_URL}/conversations/:id`, async ({ params, request }) => {
+      const { title } = (await request.json()) as { title: string };
+      const found = this.conversations.find(c => c.id === params.id)!;
+      found.title = title;
+      const { messages: _messages, ...summary } = found;
+      return HttpResponse.json(summary);
+    }),
+    http.delete(`${BASE_URL}/conversations/:id`, ({ params }) => {
+      this.conversations = this.conversations.filter(c => c.id !== params.id);
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.delete(`${BASE_URL}/conversations`, () => {
+      this.conversations = [];
+      return new HttpResponse(null, { status: 204 });
+    }),
+    http.post(
+      `${BASE_URL}/messages/:id/feedback`,
+      async ({ params, request }) => {
+        const { rating } = (await request.json()) as { rating: string };
+        this.feedback.push({ messageId: String(params.id), rating });
+        return new HttpResponse(null, { status: 204 });
+      },
+    ),
+    http.post(`${BASE_URL}/chat`, async ({ request }) => {
+      const exchange: ChatExchange = {
+        request: (await request.json()) as ChatRequest,
+        stream: new ScriptedSseStream(),
+        signal: request.signal,
+      };
+      this.chats.push(exchange);
+      this.waiters.shift()?.(exchange);
+      return exchange.stream.response();
+    }),
+  ];
+}

@@ -1,0 +1,52 @@
+import {
+  ApiBlueprint,
+  createFrontendPlugin,
+  createRouteRef,
+  discoveryApiRef,
+  fetchApiRef,
+  PageBlueprint,
+} from '@backstage/frontend-plugin-api';
+import { AiAssistantClient, aiAssistantApiRef } from './api';
+import { AiAssistantIcon } from './components/AiAssistantIcon';
+
+/** The page's route in the new frontend system. */
+const rootRouteRef = createRouteRef();
+
+const aiAssistantApi = ApiBlueprint.make({
+  params: defineParams =>
+    defineParams({
+      api: aiAssistantApiRef,
+      deps: { discoveryApi: discoveryApiRef, fetchApi: fetchApiRef },
+      factory: ({ discoveryApi, fetchApi }) =>
+        new AiAssistantClient({ discoveryApi, fetchApi }),
+    }),
+});
+
+// The app builds the sidebar from pages that have a title and an icon; NavItemBlueprint is
+// gone from @backstage/frontend-plugin-api 1.0.
+const aiAssistantPage = PageBlueprint.make({
+  params: {
+    path: '/ai-assistant',
+    title: 'AI Assistant',
+    icon: <AiAssistantIcon />,
+    routeRef: rootRouteRef,
+    loader: () =>
+      import('./components/AiAssistantPage').then(m => (
+        <m.AiAssistantContent />
+      )),
+  },
+});
+
+/**
+ * The AI assistant plugin for the new frontend system: the page at `/ai-assistant` (which
+ * also puts the item in the sidebar) and the API client.
+ *
+ * @alpha
+ */
+export default createFrontendPlugin({
+  pluginId: 'ai-assistant',
+  title: 'AI Assistant',
+  icon: <AiAssistantIcon />,
+  extensions: [aiAssistantApi, aiAssistantPage],
+  routes: { root: rootRouteRef },
+});

@@ -1,0 +1,66 @@
+import type {
+  ChatRequest,
+  ChatStreamEvent,
+  ConversationDetails,
+  ConversationListResponse,
+  ConversationSummary,
+  FeedbackRequest,
+  IngestionStatusResponse,
+  ModelsResponse,
+} from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import { createApiRef } from '@backstage/core-plugin-api';
+
+/**
+ * Options of {@link AiAssistantApi.chat}.
+ *
+ * @public
+ */
+export interface ChatStreamOptions {
+  /** Aborting it closes the request, which makes the server stop and store a partial answer. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The AI assistant's REST API (`/api/ai-assistant`), as the page uses it.
+ *
+ * @public
+ */
+export interface AiAssistantApi {
+  /** Models the user may pick, default first. */
+  getModels(): Promise<ModelsResponse>;
+  /**
+   * Asks a question and yields the answer's events as the server streams them. Throws
+   * {@link AiAssistantRateLimitError} on HTTP 429, a `ResponseError` on other failed
+   * requests, and the signal's reason when aborted.
+   */
+  chat(
+    request: ChatRequest,
+    options?: ChatStreamOptions,
+  ): AsyncIterable<ChatStreamEvent>;
+  /** One page of the caller's conversations, newest first. */
+  listConversations(page?: {
+    limit?: number;
+    offset?: number;
+  }): Promise<ConversationListResponse>;
+  /** A conversation with its messages, oldest first. */
+  getConversation(id: string): Promise<ConversationDetails>;
+  renameConversation(id: string, title: string): Promise<ConversationSummary>;
+  deleteConversation(id: string): Promise<void>;
+  /** Deletes every conversation of the caller. */
+  deleteAllConversations(): Promise<void>;
+  /** Rates an assistant message; rating again replaces the previous rating. */
+  rateMessage(messageId: string, feedback: FeedbackRequest): Promise<void>;
+  /** Per ingestor: what is stored and the latest run. Needs the ingestion admin permission. */
+  getIngestionStatus(): Promise<IngestionStatusResponse>;
+  /** Starts an ingestion run of every ingestor now. Needs the ingestion admin permission. */
+  runIngestion(): Promise<void>;
+}
+
+/**
+ * The API reference of {@link AiAssistantApi}.
+ *
+ * @public
+ */
+export const aiAssistantApiRef = createApiRef<AiAssistantApi>({
+  id: 'plugin.ai-assistant.service',
+});

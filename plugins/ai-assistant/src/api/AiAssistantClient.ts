@@ -1,0 +1,156 @@
+import type {
+  ChatRequest,
+  ChatStreamEvent,
+  ConversationDetails,
+  ConversationListResponse,
+  ConversationSummary,
+  FeedbackRequest,
+  IngestionStatusResponse,
+  ModelsResponse,
+} from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import type { AiAssistantApi, ChatStreamOptions } from './AiAssistantApi';
+import { AiAssistantRateLimitError } from './errors';
+import { SseParser, toChatStreamEvent } from './sse';
+
+/**
+ * {@link AiAssistantApi} over HTTP. Requests go through `fetchApi`, so the user's Backstage
+ * token is attached, to the URL `discoveryApi` gives for the `ai-assistant` plugin.
+ *
+ * @public
+ */
+export class AiAssistantClient implements AiAssistantApi {
+  private readonly discoveryApi: DiscoveryApi;
+  private readonly fetchApi: FetchApi;
+
+  constructor(options: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {
+    this.discoveryApi = options.discoveryApi;
+    this.fetchApi = options.fetchApi;
+  }
+
+  async getModels(): Promise<ModelsResponse> {
+    return this.json('/models');
+  }
+
+  // `EventSource` cannot POST a body, so the stream is read from fetch's body directly.
+  async *chat(
+    request: ChatRequest,
+    options: ChatStreamOptions = {},
+  ): AsyncGenerator<ChatStreamEvent> {
+    const { signal } = options;
+    const response = await this.request('/chat', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'text/event-stream',
+      },
+      body: JSON.stringify(request),
+      signal,
+    });
+    if (!response.body) {
+      throw new Error('The AI assistant answered without an event stream');
+    }
+    const reader = response.body.getReader();
+    // Not every fetch implementation errors an already flowing body on abort; cancelling the
+    // reader ends the pending read, and the check after each read turns it into the abort.
+    const onAbort = () => reader.cancel().catch(() => {});
+    signal?.addEventListener('abort', onAbort);
+    const decoder = new TextDecoder();
+    const parser = new SseParser();
+    let finished = false;
+    try {
+      while (!finished) {
+        const { done, value } = await reader.read();
+        signal?.throwIfAborted();
+        finished = done;
+        const messages = done
+          ? [...parser.push(decoder.decode()), ...parser.end()]
+          : parser.push(decoder.decode(value, { stream: true }));
+        for (const message of messages) {
+          const event = toChatStreamEvent(message);
+          if (event) {
+            yield event;
+          }
+        }
+      }
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+      if (!finished) {
+        // The consumer stopped early (or an error was thrown): let go of the connection.
+        await reader.cancel().catch(() => {});
+      }
+    }
+  }
+
+  async listConversations(
+    page: { limit?: number; offset?: number } = {},
+  ): Promise<ConversationListResponse> {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.offset !== undefined) query.set('offset', String(page.offset));
+    const suffix = query.toString() ? `?${query}` : '';
+    return this.json(`/conversations${suffix}`);
+  }
+
+  async getConversation(id: string): Promise<ConversationDetails> {
+    return this.json(`/conversations/${encodeURIComponent(id)}`);
+  }
+
+  async renameConversation(
+    id: string,
+    title: string,
+  ): Promise<ConversationSummary> {
+    return this.json(`/conversations/${encodeURIComponent(id)}`, {
+      method: 'PATCH',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ title }),
+    });
+  }
+
+  async deleteConversation(id: string): Promise<void> {
+    await this.request(`/conversations/${encodeURIComponent(id)}`, {
+      method: 'DELETE',
+    });
+  }
+
+  async deleteAllConversations(): Promise<void> {
+    await this.request('/conversations', { method: 'DELETE' });
+  }
+
+  async rateMessage(
+    messageId: string,
+    feedback: FeedbackRequest,
+  ): Promise<void> {
+    await this.request(`/messages/${encodeURIComponent(messageId)}/feedback`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(feedback),
+    });
+  }
+
+  async getIngestionStatus(): Promise<IngestionStatusResponse> {
+    return this.json('/ingestion');
+  }
+
+  async runIngestion(): Promise<void> {
+    await this.request('/ingestion/run', { method: 'POST' });
+  }
+
+  private async json<T>(path: string, init?: RequestInit): Promise<T> {
+    const response = await this.request(path, init);
+    return (await response.json()) as T;
+  }
+
+  private async request(path: string, init?: RequestInit): Promise<Response> {
+    const baseUrl = await this.discoveryApi.getBaseUrl('ai-assistant');
+    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, init);
+    if (response.status === 429) {
+      throw AiAssistantRateLimitError.fromResponse(response);
+    }
+    if (!response.ok) {
+      throw await ResponseError.fromResponse(response);
+    }
+    return response;
+  }
+}

@@ -1,0 +1,6 @@
+export { aiAssistantApiRef } from './AiAssistantApi';
+export type { AiAssistantApi, ChatStreamOptions } from './AiAssistantApi';
+export { AiAssistantClient } from './AiAssistantClient';
+export { AiAssistantRateLimitError } from './errors';
+export { SseParser, toChatStreamEvent } from './sse';
+export type { SseMessage } from './sse';

@@ -1,0 +1,1 @@
+export { AiAssistantIcon } from './AiAssistantIcon';

@@ -1,0 +1,175 @@
+import type { IngestionStatusResponse } from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import { renderInTestApp } from '@backstage/test-utils';
+import { themes, UnifiedThemeProvider } from '@backstage/theme';
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
+import { BASE_URL, TestApis } from '../../__testUtils__/apis';
+import { FakeBackend, setupFakeBackend } from '../../__testUtils__/fakeBackend';
+import { AiAssistantContent } from './AiAssistantContent';
+
+const server = setupFakeBackend();
+
+const STATUS: IngestionStatusResponse = {
+  ingestors: [
+    {
+      id: 'catalog',
+      documents: 42,
+      chunks: 180,
+      lastRun: {
+        id: '1',
+        ingestor: 'catalog',
+        state: 'succeeded',
+        startedAt: '2026-11-24T10:00:00.000Z',
+        finishedAt: '2026-11-24T10:00:12.000Z',
+        documents: 42,
+        documentsUnchanged: 40,
+        documentsPruned: 1,
+        chunksEmbedded: 9,
+        chunksSkipped: 171,
+        chunksPruned: 3,
+      },
+    },
+    {
+      id: 'github',
+      documents: 0,
+      chunks: 0,
+      lastRun: {
+        id: '2',
+        ingestor: 'github',
+        state: 'failed',
+        startedAt: '2026-11-24T10:00:00.000Z',
+        finishedAt: '2026-11-24T10:00:01.000Z',
+        documents: 0,
+        documentsUnchanged: 0,
+        documentsPruned: 0,
+        chunksEmbedded: 0,
+        chunksSkipped: 0,
+        chunksPruned: 0,
+        error: 'GitHub answered 401: check integrations.github',
+      },
+    },
+    { id: 'techdocs', documents: 0, chunks: 0 },
+  ],
+};
+
+// The weight of a selector made of classes, attributes and pseudo-classes, as these are.
+const weight = (selector: string) => selector.match(/[.:[]/g)?.length ?? 0;
+
+/**
+ * The background a pointer over `element` gives it: of the `:hover` rules that apply, the
+ * heaviest, the last of equal weight. jsdom has no pointer, so the style sheets are read.
+ */
+function hoverBackground(element: Element): string | undefined {
+  let winner: { weight: number; background: string } | undefined;
+  for (const sheet of Array.from(document.styleSheets)) {
+    for (const rule of Array.from(sheet.cssRules)) {
+      const background =
+        rule instanceof CSSStyleRule &&
+        (rule.style.backgroundColor || rule.style.background);
+      if (!background) {
+        continue;
+      }
+      for (const selector of (rule as CSSStyleRule).selectorText.split(',')) {
+        if (
+          selector.includes(':hover') &&
+          element.matches(selector.replace(/:hover/g, '')) &&
+          weight(selector) >= (winner?.weight ?? 0)
+        ) {
+          winner = { weight: weight(selector), background };
+        }
+      }
+    }
+  }
+  return winner?.background;
+}
+
+let runs: number;
+beforeEach(() => {
+  runs = 0;
+  server.use(
+    ...new FakeBackend().handlers,
+    http.get(`${BASE_URL}/ingestion`, () => HttpResponse.json(STATUS)),
+    http.post(`${BASE_URL}/ingestion/run`, () => {
+      runs++;
+      return HttpResponse.json({ status: 'started' }, { status: 202 });
+    }),
+  );
+});
+
+describe('AiAssistantContent', () => {
+  it('shows no ingestion view to users without the admin permission', async () => {
+    await renderInTestApp(
+      <TestApis admin={false}>
+        <AiAssistantContent />
+      </TestApis>,
+    );
+    expect(
+      await screen.findByRole('textbox', {
+        name: 'Message to the AI assistant',
+      }),
+    ).toBeInTheDocument();
+    expect(
+      screen.queryByRole('tab', { name: 'Ingestion' }),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByText('Run now')).not.toBeInTheDocument();
+  });
+
+  it('shows admins each ingestor with its last run and errors, and runs ingestion now', async () => {
+    await renderInTestApp(
+      <TestApis admin>
+        <AiAssistantContent />
+      </TestApis>,
+    );
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Ingestion' }),
+    );
+    const table = await screen.findByRole('table', { name: 'Ingestors' });
+    const rows = within(table).getAllByRole('row');
+    const cells = rows.map(row =>
+      Array.from(row.querySelectorAll('th, td'), cell => cell.textContent),
+    );
+    expect(cells).toEqual([
+      ['Ingestor', 'State', 'Last run', 'Documents', 'Chunks', 'Errors'],
+      [
+        'catalog',
+        'succeeded',
+        expect.stringContaining('(12 s)'),
+        '42',
+        '180',
+        'none',
+      ],
+      [
+        'github',
+        'failed',
+        expect.stringContaining('(1 s)'),
+        '0',
+        '0',
+        'GitHub answered 401: check integrations.github',
+      ],
+      ['techdocs', 'not run yet', 'never', '0', '0', 'none'],
+    ]);
+
+    await userEvent.click(screen.getByRole('button', { name: 'Run now' }));
+    expect(await screen.findByText('Ingestion started.')).toBeInTheDocument();
+    await waitFor(() => expect(runs).toBe(1));
+  });
+
+  it('keeps the selected tab dark under the pointer in the dark theme', async () => {
+    await renderInTestApp(
+      <UnifiedThemeProvider theme={themes.dark}>
+        <TestApis admin>
+          <AiAssistantContent />
+        </TestApis>
+      </UnifiedThemeProvider>,
+    );
+    const ingestion = await screen.findByRole('tab', { name: 'Ingestion' });
+    await userEvent.click(ingestion);
+    expect(ingestion).toHaveAttribute('aria-selected', 'true');
+
+    // The dark theme's own hover tint, not Backstage's tab default of near white.
+    expect(hoverBackground(ingestion)).toBe(
+      themes.dark.getTheme('v4')?.palette.action.hover,
+    );
+  });
+});

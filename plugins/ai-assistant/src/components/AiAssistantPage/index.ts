@@ -1,0 +1,2 @@
+export { AiAssistantPage } from './AiAssistantPage';
+export { AiAssistantContent } from './AiAssistantContent';

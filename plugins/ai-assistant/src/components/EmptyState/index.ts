@@ -1,0 +1,1 @@
+export { EmptyState, EXAMPLE_QUESTIONS } from './EmptyState';

@@ -1,0 +1,177 @@
+import type { IngestorStatusInfo } from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import { useApi } from '@backstage/core-plugin-api';
+import Button from '@material-ui/core/Button';
+import LinearProgress from '@material-ui/core/LinearProgress';
+import Table from '@material-ui/core/Table';
+import TableBody from '@material-ui/core/TableBody';
+import TableCell from '@material-ui/core/TableCell';
+import TableHead from '@material-ui/core/TableHead';
+import TableRow from '@material-ui/core/TableRow';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import RefreshIcon from '@material-ui/icons/Refresh';
+import Alert from '@material-ui/lab/Alert';
+import { useEffect, useState } from 'react';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
+import { aiAssistantApiRef } from '../../api';
+import { describeError } from '../../lib/describeError';
+
+// While a run is going, the table refreshes itself at this pace.
+const POLL_MS = 5000;
+
+const useStyles = makeStyles(theme => ({
+  toolbar: {
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: theme.spacing(2),
+    marginBottom: theme.spacing(2),
+  },
+  failed: { color: theme.palette.error.main },
+  running: { color: theme.palette.info.main },
+  succeeded: { color: theme.palette.success.main },
+  error: {
+    maxWidth: 480,
+    whiteSpace: 'pre-wrap',
+    overflowWrap: 'anywhere',
+  },
+}));
+
+function describeRun(ingestor: IngestorStatusInfo): string {
+  const run = ingestor.lastRun;
+  if (!run) {
+    return 'never';
+  }
+  const started = new Date(run.startedAt).toLocaleString();
+  if (!run.finishedAt) {
+    return `${started} (running)`;
+  }
+  const seconds = Math.round(
+    (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000,
+  );
+  return `${started} (${seconds} s)`;
+}
+
+/**
+ * Ingestion status for admins: per ingestor the latest run, what is stored, errors, and a
+ * button to run ingestion now.
+ */
+export function IngestionAdmin() {
+  const api = useApi(aiAssistantApiRef);
+  const classes = useStyles();
+  const status = useAsyncRetry(() => api.getIngestionStatus(), [api]);
+  const [notice, setNotice] = useState<{
+    severity: 'success' | 'error';
+    text: string;
+  }>();
+  const [starting, setStarting] = useState(false);
+  const running = status.value?.ingestors.some(
+    i => i.lastRun?.state === 'running',
+  );
+  const { retry } = status;
+
+  useEffect(() => {
+    if (!running) {
+      return undefined;
+    }
+    const timer = setInterval(retry, POLL_MS);
+    return () => clearInterval(timer);
+  }, [running, retry]);
+
+  const runNow = async () => {
+    setStarting(true);
+    try {
+      await api.runIngestion();
+      setNotice({ severity: 'success', text: 'Ingestion started.' });
+      retry();
+    } catch (e) {
+      setNotice({
+        severity: 'error',
+        text: `Could not start ingestion: ${describeError(e).message}`,
+      });
+    } finally {
+      setStarting(false);
+    }
+  };
+
+  return (
+    <section aria-label="Ingestion">
+      <div className={classes.toolbar}>
+        <Typography variant="h6" component="h2">
+          Ingestion
+        </Typography>
+        <div>
+          <Button
+            startIcon={<RefreshIcon />}
+            onClick={retry}
+            aria-label="Refresh ingestion status"
+          >
+            Refresh
+          </Button>
+          <Button
+            variant="contained"
+            color="primary"
+            onClick={runNow}
+            disabled={starting}
+          >
+            Run now
+          </Button>
+        </div>
+      </div>
+      {notice && (
+        <Alert severity={notice.severity} onClose={() => setNotice(undefined)}>
+          {notice.text}
+        </Alert>
+      )}
+      {status.loading && (
+        <LinearProgress aria-label="Loading ingestion status" />
+      )}
+      {status.error && (
+        <Alert severity="error">
+          Could not load the ingestion status:{' '}
+          {describeError(status.error).message}
+        </Alert>
+      )}
+      {status.value && status.value.ingestors.length === 0 && (
+        <Typography color="textSecondary">
+          No ingestor is installed. Add an ingestor module to the backend.
+        </Typography>
+      )}
+      {status.value && status.value.ingestors.length > 0 && (
+        <Table size="small" aria-label="Ingestors">
+          <TableHead>
+            <TableRow>
+              <TableCell>Ingestor</TableCell>
+              <TableCell>State</TableCell>
+              <TableCell>Last run</TableCell>
+              <TableCell align="right">Documents</TableCell>
+              <TableCell align="right">Chunks</TableCell>
+              <TableCell>Errors</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {status.value.ingestors.map(ingestor => {
+              const state = ingestor.lastRun?.state;
+              return (
+                <TableRow key={ingestor.id}>
+                  <TableCell component="th" scope="row">
+                    {ingestor.id}
+                  </TableCell>
+                  <TableCell className={state ? classes[state] : undefined}>
+                    {state ?? 'not run yet'}
+                  </TableCell>
+                  <TableCell>{describeRun(ingestor)}</TableCell>
+                  <TableCell align="right">{ingestor.documents}</TableCell>
+                  <TableCell align="right">{ingestor.chunks}</TableCell>
+                  <TableCell className={classes.error}>
+                    {ingestor.lastRun?.error ?? 'none'}
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      )}
+    </section>
+  );
+}

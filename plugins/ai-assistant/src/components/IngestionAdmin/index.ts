@@ -1,0 +1,1 @@
+export { IngestionAdmin } from './IngestionAdmin';

@@ -1,0 +1,123 @@
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import type { ViewMessage } from '../../hooks/chatReducer';
+import { Feedback } from '../Feedback';
+import { Markdown } from '../Markdown';
+import { Sources } from '../Sources';
+import { ToolCalls } from '../ToolCalls';
+import { MessageError } from './MessageError';
+
+const useStyles = makeStyles(theme => ({
+  root: {
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    margin: theme.spacing(1.5, 0),
+  },
+  user: { alignItems: 'flex-end' },
+  bubble: {
+    maxWidth: '100%',
+    padding: theme.spacing(1.5, 2),
+    borderRadius: theme.shape.borderRadius * 2,
+    backgroundColor: theme.palette.background.paper,
+    border: `1px solid ${theme.palette.divider}`,
+    color: theme.palette.text.primary,
+  },
+  // Answers use the full width: tables and code need it.
+  assistantBubble: {
+    alignSelf: 'stretch',
+  },
+  userBubble: {
+    maxWidth: '80%',
+    backgroundColor: theme.palette.action.selected,
+    whiteSpace: 'pre-wrap',
+    overflowWrap: 'anywhere',
+  },
+  status: {
+    display: 'block',
+    marginTop: theme.spacing(0.5),
+  },
+  footer: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(1),
+  },
+}));
+
+/** Props of {@link Message}. */
+export interface MessageProps {
+  message: ViewMessage;
+  onRate?: (messageId: string, rating: 'up' | 'down') => Promise<void>;
+}
+
+/**
+ * One message. The user's own text is shown as typed; the assistant's answer is rendered
+ * as markdown with its tool calls, error and sources.
+ */
+export function Message(props: MessageProps) {
+  const { message, onRate } = props;
+  const classes = useStyles();
+
+  if (message.role === 'user') {
+    return (
+      <div
+        className={`${classes.root} ${classes.user}`}
+        aria-label="Your message"
+      >
+        <div className={`${classes.bubble} ${classes.userBubble}`}>
+          <Typography variant="body1" component="div">
+            {message.content}
+          </Typography>
+        </div>
+      </div>
+    );
+  }
+
+  const streaming = message.status === 'streaming';
+  const { id } = message;
+  const canRate =
+    id !== undefined &&
+    onRate !== undefined &&
+    !streaming &&
+    message.content !== '';
+  return (
+    <article
+      className={classes.root}
+      aria-label="Assistant's answer"
+      aria-busy={streaming}
+    >
+      <div className={`${classes.bubble} ${classes.assistantBubble}`}>
+        <ToolCalls toolCalls={message.toolCalls} />
+        {message.content !== '' && (
+          <Markdown text={message.content} sources={message.sources} />
+        )}
+        {streaming && message.content === '' && (
+          <Typography variant="body2" color="textSecondary">
+            {message.sources.length > 0
+              ? 'Writing an answer…'
+              : 'Searching the knowledge base…'}
+          </Typography>
+        )}
+        {message.status === 'aborted' && (
+          <Typography
+            variant="caption"
+            color="textSecondary"
+            className={classes.status}
+          >
+            Stopped: the answer is incomplete.
+          </Typography>
+        )}
+        {message.error && <MessageError error={message.error} />}
+        <Sources sources={message.sources} />
+      </div>
+      {canRate && (
+        <div className={classes.footer}>
+          <Feedback
+            rating={message.rating}
+            onRate={rating => onRate(id, rating)}
+          />
+        </div>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,81 @@
+import { makeStyles } from '@material-ui/core/styles';
+import { useEffect, useRef } from 'react';
+import type { ViewMessage } from '../../hooks/chatReducer';
+import { Message } from '../Message';
+
+const useStyles = makeStyles(theme => ({
+  root: {
+    flex: 1,
+    overflowY: 'auto',
+    padding: theme.spacing(0, 2),
+  },
+}));
+
+// How close to the bottom counts as "following the answer".
+const STICKY_PIXELS = 48;
+
+/** Props of {@link MessageList}. */
+export interface MessageListProps {
+  messages: ViewMessage[];
+  streaming: boolean;
+  onRate?: (messageId: string, rating: 'up' | 'down') => Promise<void>;
+}
+
+/**
+ * The conversation, scrolled to follow a streaming answer unless the user scrolled up to
+ * read something earlier.
+ */
+export function MessageList(props: MessageListProps) {
+  const { messages, streaming, onRate } = props;
+  const classes = useStyles();
+  const container = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+
+  const content = useRef<HTMLDivElement>(null);
+
+  const follow = () => {
+    const element = container.current;
+    if (element && following.current) {
+      element.scrollTop = element.scrollHeight;
+    }
+  };
+
+  useEffect(follow, [messages]);
+
+  // Code blocks highlight after they mount and grow the answer; keep following that too.
+  useEffect(() => {
+    if (typeof ResizeObserver === 'undefined' || !content.current) {
+      return undefined;
+    }
+    const observer = new ResizeObserver(follow);
+    observer.observe(content.current);
+    return () => observer.disconnect();
+  }, []);
+
+  const onScroll = () => {
+    const element = container.current;
+    if (element) {
+      following.current =
+        element.scrollHeight - element.scrollTop - element.clientHeight <
+        STICKY_PIXELS;
+    }
+  };
+
+  return (
+    <div
+      ref={container}
+      className={classes.root}
+      onScroll={onScroll}
+      role="log"
+      aria-label="Conversation"
+      aria-live="polite"
+      aria-busy={streaming}
+    >
+      <div ref={content}>
+        {messages.map(message => (
+          <Message key={message.key} message={message} onRate={onRate} />
+        ))}
+      </div>
+    </div>
+  );
+}

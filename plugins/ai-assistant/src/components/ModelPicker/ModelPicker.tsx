@@ -1,0 +1,67 @@
+import type { AiAssistantModelInfo } from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import FormControl from '@material-ui/core/FormControl';
+import InputLabel from '@material-ui/core/InputLabel';
+import MenuItem from '@material-ui/core/MenuItem';
+import Select from '@material-ui/core/Select';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import { describeError } from '../../lib/describeError';
+
+const useStyles = makeStyles({
+  select: { minWidth: 220 },
+});
+
+/** Props of {@link ModelPicker}. */
+export interface ModelPickerProps {
+  models: AiAssistantModelInfo[];
+  value?: string;
+  onChange: (modelId: string) => void;
+  loading: boolean;
+  error?: Error;
+  disabled?: boolean;
+}
+
+/**
+ * Picks the model that answers. With no model configured it says so: the assistant then
+ * still finds sources, which are worth showing.
+ */
+export function ModelPicker(props: ModelPickerProps) {
+  const { models, value, onChange, loading, error, disabled } = props;
+  const classes = useStyles();
+  if (loading) {
+    return null;
+  }
+  if (error) {
+    return (
+      <Typography variant="body2" color="error" role="status">
+        Could not load the models: {describeError(error).message}
+      </Typography>
+    );
+  }
+  if (models.length === 0) {
+    return (
+      <Typography variant="body2" color="textSecondary" role="status">
+        No chat model is configured: the assistant shows sources but cannot
+        write answers.
+      </Typography>
+    );
+  }
+  return (
+    <FormControl size="small" variant="outlined" className={classes.select}>
+      <InputLabel id="ai-assistant-model-label">Model</InputLabel>
+      <Select
+        labelId="ai-assistant-model-label"
+        label="Model"
+        value={value ?? models[0].id}
+        disabled={disabled}
+        onChange={event => onChange(String(event.target.value))}
+      >
+        {models.map(model => (
+          <MenuItem key={model.id} value={model.id}>
+            {model.displayName}
+          </MenuItem>
+        ))}
+      </Select>
+    </FormControl>
+  );
+}

@@ -1,0 +1,143 @@
+import { useApi } from '@backstage/core-plugin-api';
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import { aiAssistantApiRef } from '../api';
+import { describeError } from '../lib/describeError';
+import { chatReducer, initialChatState, MessageError } from './chatReducer';
+
+/** Callbacks for the page around the chat, e.g. to refresh the conversation list. */
+export interface UseChatOptions {
+  /** The server created or continued this conversation for a question just asked. */
+  onConversation?: (conversationId: string) => void;
+  /** An answer finished, however it ended. */
+  onSettled?: () => void;
+}
+
+let nextKey = 0;
+const localKey = (prefix: string) => `${prefix}-${++nextKey}`;
+
+/**
+ * The conversation on screen: asking (streamed), stopping, loading a stored conversation,
+ * starting afresh and rating answers.
+ */
+export function useChat(options: UseChatOptions = {}) {
+  const api = useApi(aiAssistantApiRef);
+  const [state, dispatch] = useReducer(chatReducer, initialChatState);
+  const [streaming, setStreaming] = useState(false);
+  const [loading, setLoading] = useState(false);
+  const [loadError, setLoadError] = useState<MessageError>();
+  const controller = useRef<AbortController>();
+  // The conversation being shown or loaded. A ref, not state: it must be current inside
+  // callbacks that are still running when the user moves to another conversation.
+  const conversationId = useRef<string>();
+  const callbacks = useRef(options);
+  callbacks.current = options;
+
+  const stop = useCallback(() => controller.current?.abort(), []);
+
+  // Leaving the page closes the request, so the server stops generating too.
+  useEffect(() => stop, [stop]);
+
+  const send = useCallback(
+    async (question: string, modelId?: string) => {
+      if (!question.trim() || controller.current) {
+        return;
+      }
+      const abort = new AbortController();
+      controller.current = abort;
+      setStreaming(true);
+      setLoadError(undefined);
+      dispatch({
+        type: 'asked',
+        question,
+        userKey: localKey('user'),
+        assistantKey: localKey('assistant'),
+      });
+      try {
+        const events = api.chat(
+          {
+            message: question,
+            conversationId: conversationId.current,
+            modelId,
+          },
+          { signal: abort.signal },
+        );
+        for await (const event of events) {
+          if (abort.signal.aborted) {
+            break;
+          }
+          dispatch({ type: 'event', event });
+          if (event.type === 'conversation') {
+            conversationId.current = event.data.conversationId;
+            callbacks.current.onConversation?.(event.data.conversationId);
+          }
+        }
+        abort.signal.throwIfAborted();
+        dispatch({ type: 'ended' });
+      } catch (error) {
+        dispatch(
+          abort.signal.aborted
+            ? { type: 'aborted' }
+            : { type: 'failed', error: describeError(error) },
+        );
+      } finally {
+        controller.current = undefined;
+        setStreaming(false);
+        callbacks.current.onSettled?.();
+      }
+    },
+    [api],
+  );
+
+  const load = useCallback(
+    async (id: string) => {
+      stop();
+      conversationId.current = id;
+      setLoading(true);
+      setLoadError(undefined);
+      try {
+        const conversation = await api.getConversation(id);
+        if (conversationId.current === id) {
+          dispatch({ type: 'loaded', conversation });
+        }
+      } catch (error) {
+        if (conversationId.current === id) {
+          dispatch({ type: 'reset' });
+          setLoadError(describeError(error));
+        }
+      } finally {
+        setLoading(false);
+      }
+    },
+    [api, stop],
+  );
+
+  const reset = useCallback(() => {
+    stop();
+    conversationId.current = undefined;
+    setLoadError(undefined);
+    dispatch({ type: 'reset' });
+  }, [stop]);
+
+  const rate = useCallback(
+    async (messageId: string, rating: 'up' | 'down') => {
+      await api.rateMessage(messageId, { rating });
+      dispatch({ type: 'rated', messageId, rating });
+    },
+    [api],
+  );
+
+  return {
+    conversationId: state.conversationId,
+    /** The conversation id the chat is on or is loading, updated before any render. */
+    currentConversationId: () => conversationId.current,
+    messages: state.messages,
+    streaming,
+    loading,
+    loadError,
+    send,
+    stop,
+    load,
+    reset,
+    rate,
+  };
+}

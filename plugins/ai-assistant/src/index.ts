@@ -1,0 +1,16 @@
+/**
+ * The AI Assistant for Backstage frontend plugin: a chat page that answers from your own
+ * catalog, docs and repositories, with cited sources.
+ *
+ * @packageDocumentation
+ */
+export { aiAssistantPlugin, AiAssistantPage } from './plugin';
+export { AiAssistantIcon } from './components/AiAssistantIcon';
+export {
+  aiAssistantApiRef,
+  AiAssistantClient,
+  AiAssistantRateLimitError,
+  SseParser,
+  toChatStreamEvent,
+} from './api';
+export type { AiAssistantApi, ChatStreamOptions, SseMessage } from './api';
