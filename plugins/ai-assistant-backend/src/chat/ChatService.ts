@@ -304,7 +304,7 @@ export class ChatService {
         code: 'models_unavailable',
         message:
           failures.length > 0
-            ? `No model could answer. ${failures.join(' ')} Check the model provider config under aiAssistant.models and that the provider is reachable.`
+            ? `${failures.join(' ')} Check the model provider config under aiAssistant.models and that the provider is reachable.`
             : `Every configured model failed repeatedly and is paused for up to ${settings.circuitBreaker.cooldownSeconds} seconds (aiAssistant.chat.circuitBreaker). Check the model provider config under aiAssistant.models and that the provider is reachable.`,
       },
     };
