@@ -1,0 +1,256 @@
+/*
+ * Search: latency of the store's hybrid top-10 search at 10,000 and 100,000 chunks, recall@10
+ * of its indexed vector leg against an exact scan, and its speed against an exact sequential
+ * scan. The chunks are bulk-loaded straight into the plugin's tables (this measures search,
+ * not ingestion); the HNSW index is then created by the store itself, as at startup.
+ */
+import {
+  embeddingModelKey,
+  planVectorIndex,
+} from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorIndex';
+import { buildHybridSearchSql } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/hybridSearchSql';
+import { KnowledgeStore } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/KnowledgeStore';
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { createBenchDatabase } from '../lib/database';
+import { main, percentile, quick, since } from '../lib/cli';
+import { seededRandom, sentence, word } from '../lib/random';
+import { LatentVectors, vectorLiteral } from '../lib/vectors';
+import { Figure, median, report } from '../report';
+
+const DIMENSIONS = 1536;
+const SIZES =
+  process.env.BENCH_SEARCH_SIZES?.split(',').map(Number) ??
+  (quick ? [2_000, 10_000] : [10_000, 100_000]);
+const QUERIES = quick ? 10 : 40;
+const PASSES = 3;
+const CHUNKS_PER_DOCUMENT = 10;
+const MODEL = {
+  key: embeddingModelKey('azureOpenAi', 'text-embedding-3-small', DIMENSIONS),
+  dimensions: DIMENSIONS,
+};
+
+/** Inserts `count` chunks (and their documents) in multi-row statements. */
+async function bulkLoad(knex: Knex, count: number, vectors: LatentVectors) {
+  const random = seededRandom(count);
+  const documents = Math.ceil(count / CHUNKS_PER_DOCUMENT);
+  for (let d = 0; d < documents; d += 1000) {
+    await knex('documents').insert(
+      Array.from({ length: Math.min(1000, documents - d) }, (_, i) => ({
+        source: 'docs',
+        document_id: `doc-${d + i}`,
+        title: `Runbook ${d + i}`,
+        url: `https://docs.example.com/runbooks/${d + i}`,
+        content_hash: String(d + i),
+        embedding_model: MODEL.key,
+        chunk_count: CHUNKS_PER_DOCUMENT,
+        metadata: '{}',
+      })),
+    );
+  }
+  for (let c = 0; c < count; c += 250) {
+    const rows = Array.from({ length: Math.min(250, count - c) }, (_, i) => {
+      const content = sentence(random, 50, 20_000);
+      return {
+        source: 'docs',
+        document_id: `doc-${Math.floor((c + i) / CHUNKS_PER_DOCUMENT)}`,
+        chunk_index: (c + i) % CHUNKS_PER_DOCUMENT,
+        content,
+        content_hash: createHash('sha256').update(content).digest('hex'),
+        metadata: '{}',
+        embedding: vectorLiteral(vectors.next()),
+        embedding_model: MODEL.key,
+      };
+    });
+    await knex('embeddings').insert(rows);
+  }
+}
+
+/**
+ * The vector leg alone, timed without the text leg: the store's statement for top ids by the
+ * indexed expression with the store's settings, or with index scans off for the exact scan.
+ */
+async function vectorTop10(
+  knex: Knex,
+  vector: string,
+  exact: boolean,
+): Promise<string[]> {
+  const plan = planVectorIndex(MODEL);
+  return knex.transaction(async trx => {
+    if (exact) {
+      await trx.raw('SET LOCAL enable_indexscan = off');
+      await trx.raw('SET LOCAL enable_bitmapscan = off');
+    } else {
+      // As KnowledgeStore.search sets them for a top-10 search.
+      await trx.raw('SET LOCAL hnsw.iterative_scan = relaxed_order');
+      await trx.raw('SET LOCAL hnsw.ef_search = 200');
+      await trx.raw('SET LOCAL enable_seqscan = off');
+    }
+    const { rows } = await trx.raw(
+      `SELECT id FROM embeddings WHERE embedding_model = ? ORDER BY ${plan.column} <=> ?::${plan.cast} LIMIT ${exact ? 10 : 40}`,
+      [MODEL.key, vector],
+    );
+    return rows.slice(0, 10).map((row: { id: string }) => String(row.id));
+  });
+}
+
+async function measure(size: number): Promise<Figure[]> {
+  // Lets the index build in memory, as a DBA would for a large first build.
+  const db = await createBenchDatabase('search', {
+    settings: { maintenance_work_mem: '1GB' },
+  });
+  const knex = db.knex;
+  try {
+    const vectors = new LatentVectors(DIMENSIONS);
+    let start = performance.now();
+    await bulkLoad(knex, size, vectors);
+    console.error(`${size}: loaded in ${Math.round(since(start))} ms`);
+    const store = KnowledgeStore.create({ knex });
+    // With the text leg weighted 0, the store's own ranking is its indexed vector leg's.
+    const vectorOnly = KnowledgeStore.create({
+      knex,
+      weights: { vectorWeight: 1, textWeight: 0 },
+    });
+    start = performance.now();
+    await store.prepareModel(MODEL);
+    await store.optimize();
+    await knex.raw('VACUUM ANALYZE embeddings');
+    console.error(`${size}: indexed in ${Math.round(since(start))} ms`);
+
+    const random = seededRandom(size + 1);
+    const queries = Array.from({ length: QUERIES }, () => {
+      const vector = vectors.next();
+      // Words past the 100 most common, as a question's words are once stop words are gone.
+      const text = Array.from({ length: 4 }, () =>
+        word(100 + Math.floor(20_000 ** random())),
+      ).join(' ');
+      return {
+        text,
+        vector: Array.from(vector),
+        literal: vectorLiteral(vector),
+      };
+    });
+
+    const hybrid: number[] = [];
+    const indexed: number[] = [];
+    const exact: number[] = [];
+    let found = 0;
+    for (let pass = 0; pass < PASSES; pass++) {
+      for (const query of queries) {
+        start = performance.now();
+        const results = await store.search(MODEL, {
+          text: query.text,
+          vector: query.vector,
+          limit: 10,
+        });
+        hybrid.push(since(start));
+        if (results.length !== 10)
+          throw new Error(`hybrid search returned ${results.length} results`);
+        start = performance.now();
+        await vectorTop10(knex, query.literal, false);
+        indexed.push(since(start));
+        if (pass === 0) {
+          start = performance.now();
+          const truth = await vectorTop10(knex, query.literal, true);
+          exact.push(since(start));
+          const byStore = await vectorOnly.search(MODEL, {
+            text: query.text,
+            vector: query.vector,
+            limit: 10,
+          });
+          found += truth.filter(id =>
+            byStore.some(result => result.chunkId === id),
+          ).length;
+        }
+      }
+    }
+    if (process.env.BENCH_EXPLAIN) {
+      await knex.transaction(async trx => {
+        await trx.raw('SET LOCAL enable_seqscan = off');
+        const { sql, bindings } = buildHybridSearchSql(
+          planVectorIndex(MODEL),
+          MODEL,
+          { text: queries[0].text, vector: queries[0].vector, limit: 10 },
+          { vectorWeight: 1, textWeight: 1 },
+        );
+        const { rows } = await trx.raw(`EXPLAIN ANALYZE ${sql}`, bindings);
+        console.error(
+          rows.map((r: any) => r['QUERY PLAN'].slice(0, 160)).join('\n'),
+        );
+      });
+    }
+    const plan = await store.explainSearch(MODEL, {
+      text: queries[0].text,
+      vector: queries[0].vector,
+      limit: 10,
+    });
+    if (!plan.includes('embeddings_hnsw_')) {
+      throw new Error(
+        `hybrid search does not use the HNSW index at ${size} chunks`,
+      );
+    }
+
+    const recall = found / (QUERIES * 10);
+    const label = size.toLocaleString('en-US');
+    const speedup = median(exact) / median(hybrid);
+    const figures: Figure[] = [
+      {
+        name: `search at ${label} chunks: hybrid top-10 latency p50`,
+        value: round(percentile(hybrid, 50)),
+        unit: 'ms',
+      },
+      {
+        name: `search at ${label} chunks: hybrid top-10 latency p95`,
+        value: round(percentile(hybrid, 95)),
+        unit: 'ms',
+      },
+      {
+        name: `search at ${label} chunks: recall@10 of the indexed vector query vs exact scan`,
+        value: round(recall, 3),
+        unit: '',
+        target: '≥ 0.95',
+        met: recall >= 0.95,
+      },
+      {
+        name: `search at ${label} chunks: exact sequential scan latency p50`,
+        value: round(median(exact)),
+        unit: 'ms',
+      },
+      {
+        name: `search at ${label} chunks: indexed vector query latency p50`,
+        value: round(median(indexed)),
+        unit: 'ms',
+      },
+    ];
+    const large = size === SIZES[SIZES.length - 1];
+    const indexedSpeedup = median(exact) / median(indexed);
+    figures.push(
+      {
+        name: `search at ${label} chunks: speed-up of the indexed vector query vs exact scan (p50)`,
+        value: round(indexedSpeedup, 1),
+        unit: '×',
+        ...(large ? { target: '≥ 20×', met: indexedSpeedup >= 20 } : {}),
+      },
+      {
+        name: `search at ${label} chunks: speed-up of the whole hybrid search vs exact scan (p50)`,
+        value: round(speedup, 1),
+        unit: '×',
+      },
+    );
+    return figures;
+  } finally {
+    await db.drop();
+  }
+}
+
+function round(value: number, digits = 1): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits;
+}
+
+main(async () => {
+  const figures: Figure[] = [];
+  for (const size of SIZES) {
+    figures.push(...(await measure(size)));
+  }
+  report('search', figures);
+});
