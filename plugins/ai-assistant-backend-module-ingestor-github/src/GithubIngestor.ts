@@ -214,7 +214,7 @@ export class GithubIngestor implements Ingestor {
 }
 
 /** `public`, `private` or `internal`; a repository that does not say is treated as private. */
-export function visibilityOf(repository: GithubRepository): string {
+function visibilityOf(repository: GithubRepository): string {
   if (repository.visibility) return repository.visibility;
   return repository.private === false ? 'public' : 'private';
 }

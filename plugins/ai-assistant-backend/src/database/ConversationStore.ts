@@ -5,6 +5,7 @@ import type {
   ChatMessageStatus,
   ChatToolCall,
   ChatUsage,
+  ConversationListResponse,
   ConversationSummary,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { Knex } from 'knex';
@@ -22,14 +23,6 @@ export interface NewChatMessage {
   toolCalls?: ChatToolCall[];
   error?: string;
   usage?: ChatUsage;
-}
-
-/** A page of a user's conversations, newest first. */
-export interface ConversationPage {
-  conversations: ConversationSummary[];
-  total: number;
-  limit: number;
-  offset: number;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -78,7 +71,7 @@ export class ConversationStore {
   async listConversations(
     userRef: string,
     page: { limit: number; offset: number },
-  ): Promise<ConversationPage> {
+  ): Promise<ConversationListResponse> {
     const [rows, [{ count }]] = await Promise.all([
       this.knex('conversations')
         .where({ user_ref: userRef })

@@ -16,6 +16,7 @@ import type { ChatService } from '../chat/ChatService';
 import type { ModelRouter } from '../chat/ModelRouter';
 import { SseWriter } from '../chat/sse';
 import type { ConversationStore } from '../database/ConversationStore';
+import { audited } from './audited';
 import { RateLimitedError, type RateLimiter } from './RateLimiter';
 import type { PermissionGuard } from './requirePermission';
 
@@ -160,18 +161,15 @@ export function addChatRoutes(
   router.delete('/conversations', async (req, res) => {
     const { principal } = await chatUser(req);
     rejectQuery(req);
-    const event = await auditor?.createEvent({
-      eventId: 'conversation-delete-all',
-      severityLevel: 'medium',
-      request: req,
-    });
-    try {
-      await conversations.deleteAllConversations(principal.userEntityRef);
-    } catch (error) {
-      await event?.fail({ error });
-      throw error;
-    }
-    await event?.success();
+    await audited(
+      auditor,
+      {
+        eventId: 'conversation-delete-all',
+        severityLevel: 'medium',
+        request: req,
+      },
+      () => conversations.deleteAllConversations(principal.userEntityRef),
+    );
     res.status(204).end();
   });
 
@@ -207,22 +205,20 @@ export function addChatRoutes(
   router.delete('/conversations/:id', async (req, res) => {
     const { principal } = await chatUser(req);
     rejectQuery(req);
-    const event = await auditor?.createEvent({
-      eventId: 'conversation-delete',
-      severityLevel: 'medium',
-      request: req,
-      meta: { conversationId: req.params.id },
-    });
-    try {
-      await conversations.deleteConversation(
-        req.params.id,
-        principal.userEntityRef,
-      );
-    } catch (error) {
-      await event?.fail({ error });
-      throw error;
-    }
-    await event?.success();
+    await audited(
+      auditor,
+      {
+        eventId: 'conversation-delete',
+        severityLevel: 'medium',
+        request: req,
+        meta: { conversationId: req.params.id },
+      },
+      () =>
+        conversations.deleteConversation(
+          req.params.id,
+          principal.userEntityRef,
+        ),
+    );
     res.status(204).end();
   });
 

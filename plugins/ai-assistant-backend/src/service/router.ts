@@ -7,6 +7,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { AiAssistantMetrics } from '../metrics/AiAssistantMetrics';
 import { httpMetricsMiddleware } from '../metrics/httpMetrics';
+import { audited } from './audited';
 import { addChatRoutes, ChatRoutesOptions } from './chatRoutes';
 import type { HealthService } from './HealthService';
 import type { IngestionStatusService } from './IngestionStatusService';
@@ -53,18 +54,11 @@ export async function createRouter(
 
   router.post('/ingestion/run', async (req, res) => {
     await requireAdmin(req);
-    const event = await auditor?.createEvent({
-      eventId: 'ingestion-trigger',
-      severityLevel: 'medium',
-      request: req,
-    });
-    try {
-      await ingestion.trigger();
-    } catch (error) {
-      await event?.fail({ error });
-      throw error;
-    }
-    await event?.success();
+    await audited(
+      auditor,
+      { eventId: 'ingestion-trigger', severityLevel: 'medium', request: req },
+      () => ingestion.trigger(),
+    );
     res.status(202).json({ status: 'started' });
   });
 
