@@ -1,7 +1,7 @@
 import type { ChatStreamEvent } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 
 /** Serializes a chat event the way the backend's SseWriter does. */
-export function sseText(event: ChatStreamEvent): string {
+function sseText(event: ChatStreamEvent): string {
   return `event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
 }
 

@@ -126,10 +126,13 @@ export function useChat(options: UseChatOptions = {}) {
     [api],
   );
 
+  // Stable, so effects that depend on it run when their other inputs change, not per render.
+  const currentConversationId = useCallback(() => conversationId.current, []);
+
   return {
     conversationId: state.conversationId,
     /** The conversation id the chat is on or is loading, updated before any render. */
-    currentConversationId: () => conversationId.current,
+    currentConversationId,
     messages: state.messages,
     streaming,
     loading,

@@ -5,16 +5,13 @@ import { useCallback, useEffect, useRef } from 'react';
  * background with one more model call, so the list read right at the end of the answer
  * usually still shows the fallback title. These re-reads pick the generated title up.
  */
-export const TITLE_REFRESH_DELAYS_MS = [1500, 4000, 10000];
+const TITLE_REFRESH_DELAYS_MS = [1500, 4000, 10000];
 
 /**
- * Returns a function that schedules `refresh` at each of `delaysMs`; pending re-reads are
- * dropped when a new schedule starts or the page unmounts.
+ * Returns a function that schedules `refresh` at each of the delays above; pending re-reads
+ * are dropped when a new schedule starts or the page unmounts.
  */
-export function useTitleRefresh(
-  refresh: () => unknown,
-  delaysMs: readonly number[] = TITLE_REFRESH_DELAYS_MS,
-): () => void {
+export function useTitleRefresh(refresh: () => unknown): () => void {
   const timers = useRef<ReturnType<typeof setTimeout>[]>([]);
   const clear = useCallback(() => {
     timers.current.forEach(clearTimeout);
@@ -23,6 +20,8 @@ export function useTitleRefresh(
   useEffect(() => clear, [clear]);
   return useCallback(() => {
     clear();
-    timers.current = delaysMs.map(delay => setTimeout(refresh, delay));
-  }, [clear, refresh, delaysMs]);
+    timers.current = TITLE_REFRESH_DELAYS_MS.map(delay =>
+      setTimeout(refresh, delay),
+    );
+  }, [clear, refresh]);
 }

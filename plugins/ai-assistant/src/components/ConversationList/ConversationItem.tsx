@@ -10,6 +10,7 @@ import CloseIcon from '@material-ui/icons/Close';
 import DeleteIcon from '@material-ui/icons/DeleteOutline';
 import EditIcon from '@material-ui/icons/Edit';
 import { KeyboardEvent, useEffect, useRef, useState } from 'react';
+import { describeError } from '../../lib/describeError';
 
 const useStyles = makeStyles(theme => ({
   // Room for the two action buttons, which sit beside (not inside) the item's button.
@@ -66,7 +67,7 @@ export function ConversationItem(props: ConversationItemProps) {
       setEditing(false);
       setError(undefined);
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(describeError(e).message);
     }
   };
 

@@ -30,7 +30,7 @@ const useStyles = makeStyles(theme => ({
 }));
 
 /** Questions that work against any catalog, to show what the assistant is for. */
-export const EXAMPLE_QUESTIONS = [
+const EXAMPLE_QUESTIONS = [
   'Which services does the catalog contain, and who owns them?',
   'How do I deploy a service?',
   'Where is the documentation for our APIs?',

@@ -1,1 +1,1 @@
-export { EmptyState, EXAMPLE_QUESTIONS } from './EmptyState';
+export { EmptyState } from './EmptyState';

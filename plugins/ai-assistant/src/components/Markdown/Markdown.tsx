@@ -87,8 +87,9 @@ function ExternalLink(props: { href?: string; children?: ReactNode }) {
 /**
  * Renders an answer as GitHub-flavoured markdown (tables, task lists, fenced code with
  * highlighting) without ever turning model output into HTML: raw HTML shows as text because
- * no `rehype-raw` is used, links are limited to http(s), and images show as links instead of
- * loading, since an injected image URL could carry conversation data to a third party.
+ * no `rehype-raw` is used, links are limited to http(s) and in-app paths (see `safeUrl`), and
+ * images show as links instead of loading, since an injected image URL could carry
+ * conversation data to a third party.
  */
 export function Markdown(props: MarkdownProps) {
   const { text, sources } = props;
