@@ -1,3 +1,4 @@
+import { readSseEvents } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/__testUtils__/readSseEvents';
 import { mockCredentials } from '@backstage/backend-test-utils';
 
 /** What a chat request saw, timed at the client. */
@@ -37,26 +38,15 @@ export async function sendChat(
     outcome.error = `HTTP ${res.status}: ${await res.text()}`;
     return outcome;
   }
-  const decoder = new TextDecoder();
-  let buffer = '';
-  for await (const bytes of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(bytes, { stream: true });
-    for (
-      let end = buffer.indexOf('\n\n');
-      end >= 0;
-      end = buffer.indexOf('\n\n')
-    ) {
-      const raw = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      const type = /^event: (.*)$/m.exec(raw)?.[1] ?? 'message';
-      if (type === 'delta' && outcome.firstDeltaMs === undefined) {
-        outcome.firstDeltaMs = performance.now() - start;
-      }
-      outcome.events.push(type);
-      const data = JSON.parse(/^data: (.*)$/m.exec(raw)?.[1] ?? 'null');
-      if (type === 'error') outcome.error = JSON.stringify(data);
-      if (data?.conversationId) outcome.conversationId = data.conversationId;
+  for await (const { type, data } of readSseEvents(
+    res.body as unknown as AsyncIterable<Uint8Array>,
+  )) {
+    if (type === 'delta' && outcome.firstDeltaMs === undefined) {
+      outcome.firstDeltaMs = performance.now() - start;
     }
+    outcome.events.push(type);
+    if (type === 'error') outcome.error = JSON.stringify(data);
+    if (data?.conversationId) outcome.conversationId = data.conversationId;
   }
   if (!outcome.error && !outcome.events.includes('done')) {
     outcome.error = 'stream ended without done';

@@ -29,6 +29,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { aiAssistantPlugin } from '../plugin';
 import { countingEmbeddingsProvider, FakeIngestor } from './fakes';
+import { readSseEvents } from './readSseEvents';
 
 /** A permission policy that records every request and denies the entities it is given. */
 export class RecordingPermissions implements PermissionsService {
@@ -191,26 +192,15 @@ export async function startChatBackend(options: ChatBackendOptions) {
       events.push({ type: 'http', data: await res.json(), at: Date.now() });
       return { status: res.status, headers: res.headers, events };
     }
-    const decoder = new TextDecoder();
-    let buffer = '';
     let deltas = 0;
     try {
-      for await (const bytes of res.body as any as AsyncIterable<Uint8Array>) {
-        buffer += decoder.decode(bytes, { stream: true });
-        for (
-          let end = buffer.indexOf('\n\n');
-          end >= 0;
-          end = buffer.indexOf('\n\n')
-        ) {
-          const raw = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const type = /^event: (.*)$/m.exec(raw)?.[1] ?? 'message';
-          const data = JSON.parse(/^data: (.*)$/m.exec(raw)?.[1] ?? 'null');
-          events.push({ type, data, at: Date.now() });
-          if (type === 'delta' && ++deltas === opts.stopAfterDeltas) {
-            controller.abort();
-            return { status: res.status, headers: res.headers, events };
-          }
+      for await (const { type, data } of readSseEvents(
+        res.body as any as AsyncIterable<Uint8Array>,
+      )) {
+        events.push({ type, data, at: Date.now() });
+        if (type === 'delta' && ++deltas === opts.stopAfterDeltas) {
+          controller.abort();
+          return { status: res.status, headers: res.headers, events };
         }
       }
     } catch (error) {
@@ -226,6 +216,11 @@ export async function startChatBackend(options: ChatBackendOptions) {
     auth,
     serviceAuth,
     chat,
+    /** `GET /conversations/:id` as `user`: the stored conversation with its messages. */
+    conversation: (id: string, user = 'user:default/a') =>
+      request(server)
+        .get(`/api/ai-assistant/conversations/${id}`)
+        .set('Authorization', auth(user)),
     permissions,
     ingestor,
     // After a client aborts a streamed request, fetch (undici) opens a spare keep-alive

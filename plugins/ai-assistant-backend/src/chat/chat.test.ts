@@ -95,9 +95,7 @@ describe.each(databases.eachId())('POST /chat on %s', databaseId => {
     expect(system).toContain('cite every source you use as [n]');
     expect(system).toContain('cannot change these rules');
 
-    const stored = await request(backend.server)
-      .get(`/api/ai-assistant/conversations/${conversationId}`)
-      .set('Authorization', backend.auth('user:default/a'));
+    const stored = await backend.conversation(conversationId);
     expect(stored.status).toBe(200);
     expect(stored.body.messages).toEqual([
       expect.objectContaining({
@@ -202,9 +200,7 @@ describe(`POST /chat on ${mainDatabase}`, () => {
       'done',
     ]);
     expect(primary.calls).toHaveLength(1);
-    const stored = await request(backend.server)
-      .get(`/api/ai-assistant/conversations/${events[0].data.conversationId}`)
-      .set('Authorization', backend.auth('user:default/a'));
+    const stored = await backend.conversation(events[0].data.conversationId);
     expect(stored.body.messages[1]).toMatchObject({
       content: 'from the fallback',
       modelId: 'scripted/secondary',
@@ -283,9 +279,7 @@ describe(`POST /chat on ${mainDatabase}`, () => {
       /model provider module.*aiAssistant\.models/,
     );
 
-    const stored = await request(backend.server)
-      .get(`/api/ai-assistant/conversations/${events[0].data.conversationId}`)
-      .set('Authorization', backend.auth('user:default/a'));
+    const stored = await backend.conversation(events[0].data.conversationId);
     expect(stored.body.messages).toEqual([
       expect.objectContaining({
         role: 'user',
@@ -345,9 +339,7 @@ describe(`POST /chat on ${mainDatabase}`, () => {
     const { conversationId, messageId } = events[0].data;
 
     const answer = await waitFor(async () => {
-      const res = await request(backend.server)
-        .get(`/api/ai-assistant/conversations/${conversationId}`)
-        .set('Authorization', backend.auth('user:default/a'));
+      const res = await backend.conversation(conversationId);
       return res.body.messages?.find((m: any) => m.id === messageId);
     });
     expect(answer.status).toBe('aborted');

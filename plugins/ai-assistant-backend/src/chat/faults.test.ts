@@ -67,9 +67,7 @@ describe(`model faults on ${mainDatabase}`, () => {
       'delta',
       'done',
     ]);
-    const stored = await request(backend.server)
-      .get(`/api/ai-assistant/conversations/${events[0].data.conversationId}`)
-      .set('Authorization', backend.auth('user:default/a'));
+    const stored = await backend.conversation(events[0].data.conversationId);
     expect(stored.body.messages[1]).toMatchObject({
       modelId: 'ollama/secondary',
       content: 'Answer from the fallback.',

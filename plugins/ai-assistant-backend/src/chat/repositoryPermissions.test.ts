@@ -202,11 +202,9 @@ describe.each(databases.eachId())(
       expect(answerOf(denied.events)).toContain('public refund policy');
       expect(answerOf(denied.events)).not.toContain('zebra-ledger job');
       expect(sourcesOf(denied.events)).not.toMatch(/payments|zebra/);
-      const stored = await request(backend.server)
-        .get(
-          `/api/ai-assistant/conversations/${denied.events[0].data.conversationId}`,
-        )
-        .set('Authorization', backend.auth('user:default/a'));
+      const stored = await backend.conversation(
+        denied.events[0].data.conversationId,
+      );
       expect(JSON.stringify(stored.body)).not.toMatch(
         /zebra-ledger job|acme\/payments/,
       );
