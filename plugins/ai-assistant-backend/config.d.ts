@@ -81,7 +81,11 @@ export interface Config {
       firstTokenTimeoutSeconds?: number;
       /** Skips a model that keeps failing, so users do not wait for it every time. */
       circuitBreaker?: {
-        /** Consecutive failures after which the model is skipped. Default: 3. */
+        /**
+         * Consecutive provider-side failures (HTTP 5xx, 408, 429, timeouts, connection errors)
+         * after which the model is skipped; a 4xx caused by a user's text (e.g. a content
+         * filter) does not count. Default: 3.
+         */
         failureThreshold?: number;
         /** Seconds the model is skipped before it is tried again. Default: 60. */
         cooldownSeconds?: number;

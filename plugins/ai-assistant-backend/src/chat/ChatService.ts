@@ -279,7 +279,7 @@ export class ChatService {
         if (signal.aborted) {
           return { status: 'aborted', model };
         }
-        models.report(model.id, false);
+        models.report(model.id, false, error);
         this.metrics.providerError('model', model.id);
         const message = describeFailure(model, error);
         logger.warn(`AI assistant model call failed: ${message}`, {

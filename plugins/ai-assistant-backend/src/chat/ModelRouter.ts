@@ -1,11 +1,13 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import type {
-  AiAssistantModel,
-  ModelProvider,
+import {
+  type AiAssistantModel,
+  type ModelProvider,
+  ProviderError,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import type { ModelsResponse } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { CircuitBreaker } from './CircuitBreaker';
+import { FailedBeforeFirstTokenError } from './streamAnswer';
 
 /**
  * The chat models of every installed provider, in configuration order (the first is the
@@ -73,11 +75,15 @@ export class ModelRouter {
     return ordered.filter(m => !this.options.breaker.isOpen(m.id));
   }
 
-  /** Remembers how a model did, for the circuit breaker. */
-  report(modelId: string, ok: boolean): void {
+  /**
+   * Remembers how a model did, for the circuit breaker. A failure counts only when it is the
+   * provider's (see {@link isProviderSideFailure}): the breaker is shared by every user, so a
+   * refusal of one user's own text must not pause the model for everyone.
+   */
+  report(modelId: string, ok: boolean, error?: unknown): void {
     if (ok) {
       this.options.breaker.recordSuccess(modelId);
-    } else {
+    } else if (isProviderSideFailure(error)) {
       this.options.breaker.recordFailure(modelId);
     }
   }
@@ -86,4 +92,25 @@ export class ModelRouter {
   isSkipped(modelId: string): boolean {
     return this.options.breaker.isOpen(modelId);
   }
+}
+
+/** HTTP 4xx statuses that mean the provider is overloaded or slow, not that the request is bad. */
+const PROVIDER_SIDE_4XX = new Set([408, 429]);
+
+/**
+ * Whether a model failure is the provider's: a server error (5xx), a rate limit (429), a
+ * timeout or a connection error. Other 4xx answers (e.g. Azure's content filter, HTTP 400
+ * `content_filter`, or a prompt over the context length) depend on the request, i.e. on what
+ * one user wrote, and so say nothing about whether the model works for others.
+ */
+export function isProviderSideFailure(error: unknown): boolean {
+  const cause =
+    error instanceof FailedBeforeFirstTokenError ? error.cause : error;
+  const status = cause instanceof ProviderError ? cause.status : undefined;
+  return (
+    status === undefined ||
+    status < 400 ||
+    status >= 500 ||
+    PROVIDER_SIDE_4XX.has(status)
+  );
 }

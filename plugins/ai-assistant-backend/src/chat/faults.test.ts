@@ -1,6 +1,9 @@
+import azureAiModels from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-model-provider-azure-ai';
 import ollamaModels from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-model-provider-ollama';
 import {
+  type AzureOpenAiTestServer,
   type OllamaTestServer,
+  startAzureOpenAiTestServer,
   startOllamaTestServer,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
 import knexFactory, { type Knex } from 'knex';
@@ -97,6 +100,99 @@ describe(`model faults on ${mainDatabase}`, () => {
       `model call closed ${closedAt - disconnectedAt} ms after the client left`,
     );
     expect(closedAt - disconnectedAt).toBeLessThan(1_000);
+    await backend.stop();
+  });
+});
+
+// Security review finding 5: the circuit breaker is shared by every user of the process, so
+// only failures of the provider itself may open it, never a refusal of one user's own text.
+describe(`Security review 5: one user can pause every model for everyone, on ${mainDatabase}`, () => {
+  let azure: AzureOpenAiTestServer;
+  beforeEach(async () => {
+    azure = await startAzureOpenAiTestServer({ apiKey: 'breaker-test-key' });
+  });
+  afterEach(() => azure.close());
+
+  const start = async () =>
+    startChatBackend({
+      models: null,
+      features: [azureAiModels],
+      config: {
+        chat: { circuitBreaker: { failureThreshold: 3, cooldownSeconds: 600 } },
+        models: {
+          azureAi: {
+            apiKey: 'breaker-test-key',
+            maxRetries: 0,
+            models: [{ endpoint: azure.endpoint, modelName: 'gpt-4o' }],
+          },
+        },
+      },
+      knex:
+        mainDatabase === 'POSTGRES_15'
+          ? await databases.init(mainDatabase)
+          : undefined,
+    });
+  const completions = () =>
+    azure.requests.filter(r => r.path.endsWith('/chat/completions')).length;
+
+  it("does not pause the model for other users when the content filter refuses one user's prompts three times", async () => {
+    const backend = await start();
+    for (let i = 0; i < 3; i++) {
+      azure.scriptChat({ contentFiltered: true });
+      const { events } = await backend.chat(
+        { message: `something the filter blocks ${i}` },
+        { user: 'user:default/mallory' },
+      );
+      expect(events.at(-1)).toMatchObject({
+        type: 'error',
+        data: { message: expect.stringMatching(/HTTP 400/) },
+      });
+    }
+    expect(completions()).toBe(3);
+
+    // Another user still reaches the model.
+    azure.scriptChat({ text: 'Deploys use Argo CD.' });
+    const { events } = await backend.chat(
+      { message: 'How do we deploy?' },
+      { user: 'user:default/alice' },
+    );
+    expect(events.at(-1)!.type).toBe('done');
+    expect(
+      events
+        .filter(e => e.type === 'delta')
+        .map(e => e.data.text)
+        .join(''),
+    ).toBe('Deploys use Argo CD.');
+    const health = await request(backend.server).get(
+      '/api/ai-assistant/health',
+    );
+    expect(health.body.models.models).toEqual([
+      expect.objectContaining({ id: 'azureAi/gpt-4o', status: 'ok' }),
+    ]);
+    // The title of the new conversation is asked for in the background; let it finish.
+    await waitFor(async () => (completions() >= 5 ? true : undefined));
+    await backend.stop();
+  });
+
+  it('still pauses the model after three provider-side failures (HTTP 500)', async () => {
+    const backend = await start();
+    azure.failNext(500, {}, 3);
+    for (let i = 0; i < 3; i++) {
+      const { events } = await backend.chat({ message: `question ${i}` });
+      expect(events.at(-1)!.type).toBe('error');
+    }
+    expect(completions()).toBe(3);
+
+    const { events } = await backend.chat(
+      { message: 'How do we deploy?' },
+      { user: 'user:default/alice' },
+    );
+    expect(events.at(-1)!.data).toEqual({
+      code: 'models_unavailable',
+      message: expect.stringMatching(/paused/),
+    });
+    // The paused model was not called.
+    expect(completions()).toBe(3);
     await backend.stop();
   });
 });

@@ -58,6 +58,11 @@ export interface ScriptedAzureOpenAiChatReply {
   toolCalls?: Array<{ name: string; arguments: Record<string, unknown> }>;
   /** Pause before each streamed event, to observe incremental delivery. Default: 0. */
   delayMsPerChunk?: number;
+  /**
+   * Refuse the prompt as Azure's content filter does: HTTP 400 with code `content_filter` and
+   * a `ResponsibleAIPolicyViolation` inner error, instead of answering.
+   */
+  contentFiltered?: boolean;
 }
 
 /**
@@ -191,12 +196,17 @@ export async function startAzureOpenAiTestServer(
         );
       } else {
         completions += 1;
+        const reply = replies.shift();
+        if (reply?.contentFiltered) {
+          sendContentFiltered(res);
+          return;
+        }
         await chat(
           res,
           recorded,
           deployment,
           `chatcmpl-test${completions}`,
-          replies.shift(),
+          reply,
         );
       }
     },
@@ -435,4 +445,31 @@ function sendError(
   headers: Record<string, string> = {},
 ) {
   sendJson(res, { error: { code, message } }, status, headers);
+}
+
+/** Azure's answer to a prompt its content filter blocks: the caller's text, not an outage. */
+function sendContentFiltered(res: ServerResponse) {
+  sendJson(
+    res,
+    {
+      error: {
+        message:
+          "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.",
+        type: null,
+        param: 'prompt',
+        code: 'content_filter',
+        status: 400,
+        innererror: {
+          code: 'ResponsibleAIPolicyViolation',
+          content_filter_result: {
+            hate: { filtered: false, severity: 'safe' },
+            self_harm: { filtered: false, severity: 'safe' },
+            sexual: { filtered: false, severity: 'safe' },
+            violence: { filtered: true, severity: 'medium' },
+          },
+        },
+      },
+    },
+    400,
+  );
 }
