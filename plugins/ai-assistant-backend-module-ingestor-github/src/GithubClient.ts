@@ -148,7 +148,26 @@ export class GithubClient {
         signal,
       );
       yield* body;
-      url = nextLink(headers.get('link'));
+      const next = nextLink(headers.get('link'));
+      if (next !== undefined) {
+        this.#assertOnApi(next, url.slice(this.#options.apiBaseUrl.length));
+      }
+      url = next;
+    }
+  }
+
+  /**
+   * Refuses a URL outside the configured API: a `Link` header is the server's word, and a
+   * compromised or misconfigured server (or a proxy) could point it at a host that would then
+   * receive the token.
+   */
+  #assertOnApi(url: string, path: string): void {
+    const api = new URL(this.#options.apiBaseUrl).origin;
+    const origin = URL.canParse(url) ? new URL(url).origin : url;
+    if (origin !== api) {
+      throw new Error(
+        `GitHub answered ${path} with a next page at ${origin}, not at the configured API ${api}; stopped so that its token is not sent there`,
+      );
     }
   }
 

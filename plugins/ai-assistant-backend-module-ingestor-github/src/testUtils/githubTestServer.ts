@@ -42,12 +42,22 @@ export function gitBlobSha(content: string | Buffer): string {
     .digest('hex');
 }
 
+/** Options of {@link startGithubTestServer}. */
+export interface GithubTestServerOptions {
+  /**
+   * The origin the `Link` headers of repository listings point to, e.g. another server's, to
+   * play a compromised or misconfigured API. Default: this server's own.
+   */
+  pageLinkOrigin?: string;
+}
+
 /**
  * Serves organisations' repositories, their recursive trees and blobs the way the GitHub REST
  * API does, with `Link` pagination honouring `per_page`, and records every request.
  */
 export async function startGithubTestServer(
   organizations: Record<string, FakeGithubRepository[]>,
+  options: GithubTestServerOptions = {},
 ): Promise<GithubTestServer> {
   const blobs = new Map<string, Buffer>();
   const server = await startLoopbackServer<RecordedGithubRequest>({
@@ -60,7 +70,7 @@ export async function startGithubTestServer(
       sendJson(res, { message: 'API rate limit exceeded' }, status, headers);
     },
     handle(req, res, _recorded, { url }) {
-      const origin = `http://${req.headers.host}`;
+      const origin = options.pageLinkOrigin ?? `http://${req.headers.host}`;
       const parts = url.pathname
         .split('/')
         .filter(Boolean)

@@ -9,5 +9,6 @@ export {
   startGithubTestServer,
   type FakeGithubRepository,
   type GithubTestServer,
+  type GithubTestServerOptions,
   type RecordedGithubRequest,
 } from './githubTestServer';

@@ -108,10 +108,110 @@ describe('createRetryingFetch', () => {
     const controller = new AbortController();
     const retrying = createRetryingFetch();
     for (let i = 0; i < 20; i++) {
-      const response = await retrying(target.url, { signal: controller.signal });
+      const response = await retrying(target.url, {
+        signal: controller.signal,
+      });
       expect(await response.text()).toBe('body');
     }
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('Credentials leave their origin: a redirect to another origin gets neither api-key nor Authorization', async () => {
+    const seen: Array<{
+      url?: string;
+      method?: string;
+      headers: IncomingMessage['headers'];
+      body: string;
+    }> = [];
+    const record = (req: IncomingMessage, done: (body: string) => void) => {
+      let body = '';
+      req.on('data', chunk => (body += chunk));
+      req.on('end', () => {
+        seen.push({
+          url: req.url,
+          method: req.method,
+          headers: req.headers,
+          body,
+        });
+        done(body);
+      });
+    };
+    const other = await serve((req, res) =>
+      record(req, () => res.writeHead(200).end('elsewhere')),
+    );
+    const origin = await serve((req, res) =>
+      record(req, () =>
+        req.url === '/api'
+          ? res.writeHead(302, { location: '/api/moved' }).end()
+          : res.writeHead(307, { location: `${other.url}/x` }).end(),
+      ),
+    );
+    server = origin.server;
+    try {
+      const response = await createRetryingFetch()(origin.url, {
+        method: 'POST',
+        headers: {
+          'api-key': 'azure-secret',
+          authorization: 'Bearer token-secret',
+          'content-type': 'application/json',
+        },
+        body: '{"input":"hello"}',
+      });
+      expect(await response.text()).toBe('elsewhere');
+    } finally {
+      await new Promise(resolve => other.server.close(resolve));
+    }
+
+    // A 302 turns the POST into a GET on the same origin, which keeps its key.
+    expect(seen[1]).toMatchObject({ url: '/api/moved', method: 'GET' });
+    expect(seen[1].headers['api-key']).toBe('azure-secret');
+    expect(seen[1].headers.authorization).toBe('Bearer token-secret');
+    // The other origin never sees a credential.
+    expect(seen[2].url).toBe('/api/x');
+    expect(seen[2].headers['api-key']).toBeUndefined();
+    expect(seen[2].headers.authorization).toBeUndefined();
+  });
+
+  it('Credentials leave their origin: a 307 to another origin keeps the method and body, not the key', async () => {
+    const seen: Array<{
+      method?: string;
+      headers: IncomingMessage['headers'];
+      body: string;
+    }> = [];
+    const other = await serve((req, res) => {
+      let body = '';
+      req.on('data', chunk => (body += chunk));
+      req.on('end', () => {
+        seen.push({ method: req.method, headers: req.headers, body });
+        res.writeHead(200).end('ok');
+      });
+    });
+    const origin = await serve((_req, res) =>
+      res.writeHead(307, { location: other.url }).end(),
+    );
+    server = origin.server;
+    try {
+      await createRetryingFetch()(origin.url, {
+        method: 'POST',
+        headers: new Headers({
+          'api-key': 'azure-secret',
+          'content-type': 'application/json',
+        }),
+        body: '{"input":"hello"}',
+      });
+    } finally {
+      await new Promise(resolve => other.server.close(resolve));
+    }
+    expect(seen).toEqual([
+      {
+        method: 'POST',
+        headers: expect.objectContaining({
+          'content-type': 'application/json',
+        }),
+        body: '{"input":"hello"}',
+      },
+    ]);
+    expect(seen[0].headers['api-key']).toBeUndefined();
   });
 
   it('reads Retry-After as seconds, as a date, and retry-after-ms', () => {

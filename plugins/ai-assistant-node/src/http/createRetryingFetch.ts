@@ -1,3 +1,5 @@
+import { createOriginBoundFetch } from './createOriginBoundFetch';
+
 /**
  * Options of {@link createRetryingFetch}.
  *
@@ -12,7 +14,10 @@ export interface RetryingFetchOptions {
   baseDelayMs?: number;
   /** Longest wait between attempts, in milliseconds. Default: 30,000. */
   maxDelayMs?: number;
-  /** The fetch to wrap. Default: the global fetch. */
+  /**
+   * The fetch to wrap. Default: the global fetch. Redirects are followed around it, never by
+   * it, so that credentials stay on their origin.
+   */
   fetch?: typeof fetch;
 }
 
@@ -22,7 +27,9 @@ const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
  * A fetch for provider clients that retries rate limits (429) and server errors (5xx) with
  * exponential backoff, honouring `Retry-After` / `retry-after-ms`, and gives up waiting for
  * response headers after a timeout. Streamed bodies are not cut by the timeout. A request the
- * caller aborts is never retried.
+ * caller aborts is never retried. A redirect to another origin is followed without the caller's
+ * credential headers (`Authorization`, `api-key`…): a key is meant for the host it was configured
+ * for, not for whichever host that one points to.
  *
  * @public
  */
@@ -34,8 +41,8 @@ export function createRetryingFetch(
     timeoutMs = 60_000,
     baseDelayMs = 500,
     maxDelayMs = 30_000,
-    fetch: inner = globalThis.fetch,
   } = options;
+  const inner = createOriginBoundFetch(options.fetch);
 
   return async (input, init) => {
     const callerSignal = init?.signal ?? undefined;
