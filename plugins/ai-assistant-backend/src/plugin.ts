@@ -28,6 +28,7 @@ import { readAiAssistantConfig } from './config';
 import { ConversationStore } from './database/ConversationStore';
 import { createKnowledgeDatabase } from './database/createKnowledgeDatabase';
 import { IngestionRunStore } from './database/IngestionRunStore';
+import { KnowledgeEntityRefs } from './database/KnowledgeEntityRefs';
 import { KnowledgeStore } from './database/KnowledgeStore';
 import { withStartupLock } from './database/startupLock';
 import { EmbeddingsService } from './embeddings/EmbeddingsService';
@@ -196,10 +197,17 @@ export const aiAssistantPlugin = createBackendPlugin({
         });
         const retriever = new Retriever({
           store,
+          entityRefs: KnowledgeEntityRefs.create({ knex: db.knex }),
           embeddings,
           permissions: deps.permissions,
           amount: settings.retrieval.amount,
           metrics,
+        });
+        // In Backstage's cache, so replicas sharing it (e.g. Redis) share one limit per user.
+        const rateLimiter = new RateLimiter({
+          ...settings.chat.rateLimit,
+          cache: deps.cache,
+          logger,
         });
         const chat = new ChatService({
           store: conversations,
@@ -218,6 +226,8 @@ export const aiAssistantPlugin = createBackendPlugin({
             permissions: deps.permissions,
             allowMutating: settings.chat.tools.allowMutating,
             enabledMutatingTools: settings.chat.tools.enabledMutatingTools,
+            callLimits: settings.chat.tools,
+            rateLimit: rateLimiter,
           }),
           titles: new TitleGenerator({ cache: deps.cache, logger }),
           settings: settings.chat,
@@ -236,7 +246,7 @@ export const aiAssistantPlugin = createBackendPlugin({
             chat,
             models,
             conversations,
-            rateLimiter: new RateLimiter(settings.chat.rateLimit),
+            rateLimiter,
             health: new HealthService({
               knex: db.knex,
               databaseKind: db.kind,

@@ -4,10 +4,13 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { catalogEntityReadPermission } from '@backstage/plugin-catalog-common/alpha';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { KnowledgeEntityRefs } from '../database/KnowledgeEntityRefs';
 import type {
+  KnowledgeQuery,
   KnowledgeSearchResult,
   KnowledgeStore,
 } from '../database/KnowledgeStore';
+import type { EmbeddingModel } from '../database/vectorIndex';
 import type { EmbeddingsService } from '../embeddings/EmbeddingsService';
 import {
   type AiAssistantMetrics,
@@ -17,18 +20,25 @@ import {
 
 /**
  * Fetches this many times the wanted amount before the permission filter, so that answers
- * keep enough context when some chunks belong to entities the user may not read.
+ * usually keep enough context, without a second search, when some chunks belong to entities
+ * the user may not read.
  */
 const OVERFETCH = 3;
 
+/** Entities per `permissions.authorize` call when authorizing every entity with knowledge. */
+const AUTHORIZE_BATCH = 1000;
+
 /**
  * Finds the chunks that answer a question and that the asking user may read: hybrid search,
- * then one batched permission check of every entity the candidates belong to.
+ * then one batched permission check of every entity the candidates belong to; when that
+ * leaves too few chunks, a second search restricted to the entities the user may read.
  */
 export class Retriever {
   constructor(
     private readonly options: {
       store: KnowledgeStore;
+      /** The entities that own stored knowledge, for the restricted second search. */
+      entityRefs: KnowledgeEntityRefs;
       embeddings: EmbeddingsService;
       permissions: PermissionsService;
       amount: number;
@@ -39,48 +49,104 @@ export class Retriever {
   /**
    * The best `limit` (default: the configured amount) chunks for the question. A chunk of a
    * catalog entity is kept only if the user may read that entity; chunks without one are
-   * public to every chat user.
+   * public to every chat user. Returns `limit` chunks whenever that many readable ones exist,
+   * however few of the catalog's entities the user may read.
    */
   async retrieve(
     question: string,
     credentials: BackstageCredentials,
     limit = this.options.amount,
   ): Promise<KnowledgeSearchResult[]> {
-    const { store, embeddings } = this.options;
+    const { embeddings } = this.options;
     const model = await embeddings.getModel();
     const vector = await embeddings.embedQuery(question);
-    const searchStart = performance.now();
-    const candidates = await store.search(model, {
-      text: question,
-      vector,
-      limit: limit * OVERFETCH,
+    const query = { text: question, vector, limit: limit * OVERFETCH };
+    const candidates = await this.search(model, query);
+    const candidateRefs = entityRefsOf(candidates);
+    const allowed = await this.readable(candidateRefs, credentials);
+    const readable = candidates.filter(chunk => mayRead(chunk, allowed));
+    if (readable.length >= limit || candidates.length < query.limit) {
+      return readable.slice(0, limit);
+    }
+    // Over-fetching cannot help a user who may read a small share of the entities: with 5 %
+    // readable, 3× the amount holds a few readable chunks and a larger factor only postpones
+    // the problem. So authorize every entity that owns knowledge (one batched call; the
+    // candidates' decisions are reused) and let the database search only readable chunks,
+    // which pgvector's iterative index scan keeps fast. Only users who came up short pay.
+    const decided = new Set(candidateRefs);
+    const others = (await this.options.entityRefs.list()).filter(
+      ref => !decided.has(ref),
+    );
+    for (const ref of await this.readable(others, credentials)) {
+      allowed.add(ref);
+    }
+    const restricted = await this.search(model, {
+      ...query,
+      limit,
+      readableEntityRefs: [...allowed],
     });
-    (this.options.metrics ?? noopMetrics).search(secondsSince(searchStart));
-    const allowed = await this.readableEntities(candidates, credentials);
-    return candidates
-      .filter(chunk => !chunk.entityRef || allowed.has(chunk.entityRef))
-      .slice(0, limit);
+    return restricted.filter(chunk => mayRead(chunk, allowed)).slice(0, limit);
   }
 
-  private async readableEntities(
-    chunks: KnowledgeSearchResult[],
+  private async search(
+    model: EmbeddingModel,
+    query: KnowledgeQuery,
+  ): Promise<KnowledgeSearchResult[]> {
+    const start = performance.now();
+    const results = await this.options.store.search(model, query);
+    (this.options.metrics ?? noopMetrics).search(secondsSince(start));
+    return results;
+  }
+
+  /** The refs among `refs` whose entity the user may read, in batched permission calls. */
+  private async readable(
+    refs: string[],
     credentials: BackstageCredentials,
   ): Promise<Set<string>> {
-    const refs = [...new Set(chunks.flatMap(chunk => chunk.entityRef ?? []))];
-    if (refs.length === 0) {
-      return new Set();
+    const batches: string[][] = [];
+    for (let start = 0; start < refs.length; start += AUTHORIZE_BATCH) {
+      batches.push(refs.slice(start, start + AUTHORIZE_BATCH));
     }
-    const decisions = await this.options.permissions.authorize(
-      refs.map(resourceRef => ({
-        permission: catalogEntityReadPermission,
-        resourceRef,
-      })),
-      { credentials },
+    const allowed = await Promise.all(
+      batches.map(async batch => {
+        const decisions = await this.options.permissions.authorize(
+          batch.map(resourceRef => ({
+            permission: catalogEntityReadPermission,
+            resourceRef,
+          })),
+          { credentials },
+        );
+        return batch.filter(
+          (_ref, index) => decisions[index]?.result === AuthorizeResult.ALLOW,
+        );
+      }),
     );
-    return new Set(
-      refs.filter(
-        (_ref, index) => decisions[index]?.result === AuthorizeResult.ALLOW,
-      ),
-    );
+    return new Set(allowed.flat());
   }
+}
+
+/**
+ * A chunk that may have several guards (`entity_refs`, docs/permissions.md). Until the store's
+ * result type carries them, this reads them where the store puts them.
+ */
+type GuardedChunk = KnowledgeSearchResult & { entityRefs?: string[] };
+
+/** Whether the user may read a chunk: its entity and every other guard are allowed. */
+function mayRead(chunk: GuardedChunk, allowed: ReadonlySet<string>): boolean {
+  return (
+    (!chunk.entityRef || allowed.has(chunk.entityRef)) &&
+    (chunk.entityRefs ?? []).every(ref => allowed.has(ref))
+  );
+}
+
+/** The distinct entity refs that guard the chunks. */
+function entityRefsOf(chunks: GuardedChunk[]): string[] {
+  return [
+    ...new Set(
+      chunks.flatMap(chunk => [
+        ...(chunk.entityRef ? [chunk.entityRef] : []),
+        ...(chunk.entityRefs ?? []),
+      ]),
+    ),
+  ];
 }

@@ -1,0 +1,23 @@
+import type { Knex } from 'knex';
+
+/**
+ * The catalog entities that own stored knowledge, read from the `documents` table. Retrieval
+ * authorizes all of them at once when a user may read too few of a search's candidates.
+ */
+export class KnowledgeEntityRefs {
+  private constructor(private readonly knex: Knex) {}
+
+  /** Wraps an already migrated database. */
+  static create(options: { knex: Knex }): KnowledgeEntityRefs {
+    return new KnowledgeEntityRefs(options.knex);
+  }
+
+  /** Every distinct entity ref that at least one stored document belongs to. */
+  async list(): Promise<string[]> {
+    // documents rather than embeddings: one row per document instead of one per chunk.
+    const rows: Array<{ entity_ref: string }> = await this.knex('documents')
+      .distinct('entity_ref')
+      .whereNotNull('entity_ref');
+    return rows.map(row => row.entity_ref);
+  }
+}
