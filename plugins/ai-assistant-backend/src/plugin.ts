@@ -203,12 +203,6 @@ export const aiAssistantPlugin = createBackendPlugin({
           amount: settings.retrieval.amount,
           metrics,
         });
-        // In Backstage's cache, so replicas sharing it (e.g. Redis) share one limit per user.
-        const rateLimiter = new RateLimiter({
-          ...settings.chat.rateLimit,
-          cache: deps.cache,
-          logger,
-        });
         const chat = new ChatService({
           store: conversations,
           models,
@@ -226,8 +220,6 @@ export const aiAssistantPlugin = createBackendPlugin({
             permissions: deps.permissions,
             allowMutating: settings.chat.tools.allowMutating,
             enabledMutatingTools: settings.chat.tools.enabledMutatingTools,
-            callLimits: settings.chat.tools,
-            rateLimit: rateLimiter,
           }),
           titles: new TitleGenerator({ cache: deps.cache, logger }),
           settings: settings.chat,
@@ -246,7 +238,7 @@ export const aiAssistantPlugin = createBackendPlugin({
             chat,
             models,
             conversations,
-            rateLimiter,
+            rateLimiter: new RateLimiter(settings.chat.rateLimit),
             health: new HealthService({
               knex: db.knex,
               databaseKind: db.kind,
