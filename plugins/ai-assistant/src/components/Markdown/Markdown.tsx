@@ -1,11 +1,17 @@
 import type { AiAssistantSource } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { CodeSnippet } from '@backstage/core-components';
+import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import Link from '@material-ui/core/Link';
 import { makeStyles } from '@material-ui/core/styles';
 import type { ReactNode } from 'react';
 import { useMemo } from 'react';
 import ReactMarkdown, { Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
+import {
+  createLinkPolicy,
+  describeUnlinkedUrl,
+  LINK_ALLOW_LIST_KEY,
+} from '../../lib/linkPolicy';
 import { safeUrl } from '../../lib/safeUrl';
 import { CITATION_HREF_PREFIX, remarkCitations } from './remarkCitations';
 
@@ -72,16 +78,38 @@ export interface MarkdownProps {
   sources: AiAssistantSource[];
 }
 
-function ExternalLink(props: { href?: string; children?: ReactNode }) {
+function ExternalLink(props: {
+  href?: string;
+  children?: ReactNode;
+  isLinkable: (url: string) => boolean;
+}) {
+  const { children, isLinkable } = props;
   const href = safeUrl(props.href);
   if (!href) {
-    return <>{props.children}</>;
+    return <>{children}</>;
+  }
+  if (!isLinkable(href)) {
+    // A bare URL already shows its host; a labelled link gets its origin after the label.
+    return textOf(children) === href ? (
+      <>{children}</>
+    ) : (
+      <>
+        {children} ({describeUnlinkedUrl(href)})
+      </>
+    );
   }
   return (
     <Link href={href} target="_blank" rel="noopener noreferrer nofollow">
-      {props.children}
+      {children}
     </Link>
   );
+}
+
+function textOf(children: ReactNode): string | undefined {
+  const parts = Array.isArray(children) ? children : [children];
+  return parts.every(part => typeof part === 'string')
+    ? parts.join('')
+    : undefined;
 }
 
 /**
@@ -89,11 +117,22 @@ function ExternalLink(props: { href?: string; children?: ReactNode }) {
  * highlighting) without ever turning model output into HTML: raw HTML shows as text because
  * no `rehype-raw` is used, links are limited to http(s) and in-app paths (see `safeUrl`), and
  * images show as links instead of loading, since an injected image URL could carry
- * conversation data to a third party.
+ * conversation data to a third party. For the same reason a link is clickable only when its
+ * host is one of the answer's sources' or on `aiAssistant.chat.linkAllowList` (see
+ * `createLinkPolicy`); any other shows as text naming its origin.
  */
 export function Markdown(props: MarkdownProps) {
   const { text, sources } = props;
   const classes = useStyles();
+  const config = useApi(configApiRef);
+  const isLinkable = useMemo(
+    () =>
+      createLinkPolicy(
+        sources,
+        config.getOptionalStringArray(LINK_ALLOW_LIST_KEY) ?? [],
+      ),
+    [sources, config],
+  );
 
   const components = useMemo<Components>(
     () => ({
@@ -118,10 +157,16 @@ export function Markdown(props: MarkdownProps) {
             </Link>
           );
         }
-        return <ExternalLink href={href}>{children}</ExternalLink>;
+        return (
+          <ExternalLink href={href} isLinkable={isLinkable}>
+            {children}
+          </ExternalLink>
+        );
       },
       img: ({ src, alt }) => (
-        <ExternalLink href={src}>{alt || src || 'image'}</ExternalLink>
+        <ExternalLink href={src} isLinkable={isLinkable}>
+          {alt || src || 'image'}
+        </ExternalLink>
       ),
       // CodeSnippet renders its own <pre>.
       pre: ({ children }) => <>{children}</>,
@@ -142,7 +187,7 @@ export function Markdown(props: MarkdownProps) {
         );
       },
     }),
-    [sources, classes.citation],
+    [sources, classes.citation, isLinkable],
   );
 
   return (
