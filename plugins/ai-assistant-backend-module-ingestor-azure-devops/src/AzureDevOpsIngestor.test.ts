@@ -46,6 +46,29 @@ function createIngestor(
   });
 }
 
+/** A component naming `project/repo`, read by the catalog from the repository `home`. */
+function component(
+  name: string,
+  projectRepo: string,
+  home = projectRepo,
+): Entity {
+  const [project, repository] = home.split('/');
+  const location = `url:https://dev.azure.com/acme/${project}/_git/${repository}?path=/catalog-info.yaml`;
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      annotations: {
+        'dev.azure.com/project-repo': projectRepo,
+        'backstage.io/managed-by-location': location,
+        'backstage.io/managed-by-origin-location': location,
+      },
+    },
+    spec: {},
+  };
+}
+
 function projects(): Record<string, FakeAzureProject> {
   return {
     Platform: {
@@ -176,15 +199,7 @@ describe('AzureDevOpsIngestor', () => {
 
   it('gives documents of a repository the entity that annotates it', async () => {
     const ingestor = createIngestor(server, {}, [
-      {
-        apiVersion: 'backstage.io/v1alpha1',
-        kind: 'Component',
-        metadata: {
-          name: 'payments',
-          annotations: { 'dev.azure.com/project-repo': 'platform/Payments' },
-        },
-        spec: {},
-      },
+      component('payments', 'platform/Payments', 'Platform/payments'),
     ]);
     const { documents } = await collectIngestorRun(ingestor);
     const withEntity = documents.filter(d => d.entityRef);
@@ -203,15 +218,7 @@ describe('AzureDevOpsIngestor', () => {
   it('leaves out repositories and wikis of private projects that no entity annotates unless the admin opts in', async () => {
     data.Platform.visibility = 'private';
     data.Sandbox.visibility = 'private';
-    const payments = {
-      apiVersion: 'backstage.io/v1alpha1',
-      kind: 'Component',
-      metadata: {
-        name: 'payments',
-        annotations: { 'dev.azure.com/project-repo': 'Platform/payments' },
-      },
-      spec: {},
-    };
+    const payments = component('payments', 'Platform/payments');
     const ids = async (azureDevOps: object) => {
       const ingestor = createIngestor(server, azureDevOps, [payments]);
       const { documents } = await collectIngestorRun(ingestor);
@@ -237,6 +244,28 @@ describe('AzureDevOpsIngestor', () => {
       'Platform/payments/README.md private',
       'Platform/payments/docs/runbook.txt private',
       'Sandbox/toys/README.md private',
+    ]);
+  });
+
+  it('repository squatting: an entity the catalog read from elsewhere cannot guard a private repository', async () => {
+    data.Platform.visibility = 'private';
+    data.Sandbox.visibility = 'private';
+    const ingestor = createIngestor(server, {}, [
+      // Registered from a Sandbox repository, claiming Platform/payments.
+      component('squatter', 'Platform/payments', 'Sandbox/toys'),
+      // Valid: read from the repository it names.
+      component('toys', 'Sandbox/toys'),
+      component('toys-docs', 'Sandbox/toys'),
+    ]);
+    const { documents } = await collectIngestorRun(ingestor);
+    expect(
+      documents.map(d => [d.id, d.entityRef, d.entityRefs ?? null]),
+    ).toEqual([
+      [
+        'Sandbox/toys/README.md',
+        'component:default/toys',
+        ['component:default/toys', 'component:default/toys-docs'],
+      ],
     ]);
   });
 });

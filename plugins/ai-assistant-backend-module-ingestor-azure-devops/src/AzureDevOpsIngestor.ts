@@ -48,10 +48,13 @@ export interface AzureDevOpsIngestorOptions {
  * pages of its project wikis, id `azure-devops`. A file is downloaded only when its object id
  * differs from the version stored at the last run; unchanged files are kept.
  *
- * Repository documents: id `<project>/<repo>/<path>`, version = object id (plus the owning
- * entity ref), metadata `{ project, repository, path, branch }`. Wiki pages: id
- * `<project>/_wiki/<wiki>/<page path>` (Azure repository names cannot start with `_`), read
- * from the wiki's backing Git repository so they are incremental too; they have no entity.
+ * Repository documents: id `<project>/<repo>/<path>`, version = object id (plus the guarding
+ * entity refs), metadata `{ project, repository, path, branch }`. A repository is guarded by
+ * the entities whose `dev.azure.com/project-repo` names it and whose catalog file lies in it
+ * (see `readEntityRefsByAnnotation`); with several, a user must be allowed to read all of
+ * them. Wiki pages: id `<project>/_wiki/<wiki>/<page path>` (Azure repository names cannot
+ * start with `_`), read from the wiki's backing Git repository so they are incremental too;
+ * they have no entity.
  * Metadata carries the project's `visibility`. Repositories of private projects that no entity
  * annotates, and wikis of private projects, are left out unless
  * `includePrivateReposWithoutEntity` is set: without an entity nothing could restrict their
@@ -116,14 +119,19 @@ export class AzureDevOpsIngestor implements Ingestor {
       for (const repository of repositories) {
         if (signal.aborted) return;
         if (repository.isDisabled || !repository.defaultBranch) continue;
-        const entityRef = entityRefs.get(
+        const guards = entityRefs.get(
           `${project.name}/${repository.name}`.toLowerCase(),
         );
-        if (!entityRef && !this.#mayIngestWithoutEntity(project)) {
+        if (!guards && !this.#mayIngestWithoutEntity(project)) {
           withheld.push(`${project.name}/${repository.name}`);
           continue;
         }
-        yield* this.#ingestRepository(project, repository, entityRef, context);
+        yield* this.#ingestRepository(
+          project,
+          repository,
+          guards ?? [],
+          context,
+        );
       }
       if (!this.#options.config.wikis) continue;
       if (!this.#mayIngestWithoutEntity(project)) {
@@ -167,7 +175,7 @@ export class AzureDevOpsIngestor implements Ingestor {
   async *#ingestRepository(
     project: AzureProject,
     repository: AzureRepository,
-    entityRef: string | undefined,
+    guards: string[],
     context: IngestorContext,
   ): AsyncIterable<IngestionDocument> {
     const branch = repository.defaultBranch!.replace(/^refs\/heads\//, '');
@@ -186,7 +194,7 @@ export class AzureDevOpsIngestor implements Ingestor {
           id: `${project.name}/${repository.name}/${path}`,
           path,
           blobId: item.objectId,
-          version: entityRef ? `${item.objectId} ${entityRef}` : item.objectId,
+          version: [item.objectId, ...guards].join(' '),
         };
       });
     yield* ingestRepositoryFiles({
@@ -210,7 +218,8 @@ export class AzureDevOpsIngestor implements Ingestor {
           `&version=GB${encodeURIComponent(branch)}`,
         content,
         markdown: isMarkdownPath(file.path),
-        entityRef,
+        entityRef: guards[0],
+        ...(guards.length > 1 && { entityRefs: guards }),
         version: file.version,
         metadata: {
           project: project.name,
@@ -279,15 +288,56 @@ export class AzureDevOpsIngestor implements Ingestor {
     });
   }
 
-  async #readEntityRefs(): Promise<Map<string, string>> {
-    const { catalog, auth } = this.#options;
+  async #readEntityRefs(): Promise<Map<string, string[]>> {
+    const { catalog, auth, logger, config } = this.#options;
     if (!catalog || !auth) return new Map();
     return readEntityRefsByAnnotation({
       catalog,
       auth,
+      logger,
       annotation: AZURE_DEVOPS_PROJECT_REPO_ANNOTATION,
+      repositoryOfUrl: url => azureRepositoryOfUrl(url, config),
     });
   }
+}
+
+/**
+ * `project/repo` (lower-cased) of a Git URL of the configured organisation, e.g. of an
+ * entity's catalog file `https://dev.azure.com/acme/Platform/_git/payments?path=/catalog-info.yaml`,
+ * or undefined. `https://dev.azure.com/acme/_git/payments` is the short form of a repository
+ * named like its project.
+ */
+function azureRepositoryOfUrl(
+  url: string,
+  config: { host: string; organization: string },
+): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.host.toLowerCase() !== config.host.toLowerCase()) return undefined;
+  let segments: string[];
+  try {
+    segments = parsed.pathname
+      .split('/')
+      .filter(Boolean)
+      .map(decodeURIComponent);
+  } catch {
+    return undefined;
+  }
+  if (segments[0]?.toLowerCase() !== config.organization.toLowerCase()) {
+    return undefined;
+  }
+  const [project, repository] =
+    segments[1] === '_git'
+      ? [segments[2], segments[2]]
+      : segments[2] === '_git'
+        ? [segments[1], segments[3]]
+        : [];
+  if (!project || !repository) return undefined;
+  return `${project}/${repository}`.toLowerCase();
 }
 
 /**

@@ -42,15 +42,24 @@ function repo(name: string, files: FakeGithubRepository['files'] = {}) {
   };
 }
 
-const mapped: Entity = {
-  apiVersion: 'backstage.io/v1alpha1',
-  kind: 'Component',
-  metadata: {
-    name: 'payments',
-    annotations: { 'github.com/project-slug': 'Acme/Repo-007' },
-  },
-  spec: {},
-};
+/** A component naming repository `slug`, read by the catalog from repository `home`. */
+function component(name: string, slug: string, home = slug): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: {
+      name,
+      annotations: {
+        'github.com/project-slug': slug,
+        'backstage.io/managed-by-location': `url:https://github.com/${home}/blob/main/catalog-info.yaml`,
+        'backstage.io/managed-by-origin-location': `url:https://github.com/${home}/blob/main/catalog-info.yaml`,
+      },
+    },
+    spec: {},
+  };
+}
+
+const mapped = component('payments', 'Acme/Repo-007', 'acme/repo-007');
 
 describe('GithubIngestor', () => {
   let server: GithubTestServer;
@@ -251,6 +260,45 @@ describe('GithubIngestor', () => {
     } finally {
       await secretServer.close();
     }
+  });
+
+  it('repository squatting: an entity the catalog read from elsewhere cannot guard a private repository', async () => {
+    const squatServer = await startGithubTestServer({
+      acme: [{ ...repo('secret'), visibility: 'private' }, repo('open')],
+    });
+    try {
+      // Registered from the attacker's own repository, claiming acme/secret.
+      const squatter = component('squatter', 'acme/secret', 'mallory/tools');
+      const ingestor = createIngestor(
+        squatServer,
+        { organizations: ['acme'] },
+        [squatter],
+      );
+      const { documents } = await collectIngestorRun(ingestor);
+      // Treated as unannotated: private, so left out; the public one has no entity.
+      expect(documents.map(d => [d.id, d.entityRef ?? null])).toEqual([
+        ['acme/open/README.md', null],
+      ]);
+    } finally {
+      await squatServer.close();
+    }
+  });
+
+  it('repository squatting: a repository that several of its own entities claim is guarded by all of them', async () => {
+    const ingestor = createIngestor(server, { organizations: ['tools'] }, [
+      component('cli', 'tools/cli'),
+      component('cli-docs', 'tools/cli'),
+      component('aaa-squatter', 'tools/cli', 'mallory/cli'),
+    ]);
+    const { documents } = await collectIngestorRun(ingestor);
+    const readme = documents.find(d => d.id === 'tools/cli/README.md')!;
+    expect(readme.entityRef).toBe('component:default/cli');
+    expect(readme.entityRefs).toEqual([
+      'component:default/cli',
+      'component:default/cli-docs',
+    ]);
+    // A change of guards changes the version, so the stored document is rewritten.
+    expect(readme.version).toContain('component:default/cli-docs');
   });
 
   it('yields nothing after its signal is aborted mid-run', async () => {

@@ -45,10 +45,14 @@ export interface GithubIngestorOptions {
  * the last run; unchanged files are kept.
  *
  * Documents: id `<org>/<repo>/<path>`, title `<repo>: <path>`, the file's URL on GitHub, the
- * blob sha as version (plus the owning entity ref, so re-mapping a repository re-ingests it),
- * and metadata `{ repository, path, branch, visibility }`. Non-public repositories that no
- * entity annotates are left out unless `includePrivateReposWithoutEntity` is set, because
- * only an entity's read permission can keep their text from users who may not see it.
+ * blob sha as version (plus the guarding entity refs, so re-mapping a repository re-ingests it),
+ * and metadata `{ repository, path, branch, visibility }`.
+ *
+ * A repository is guarded by the entities whose `github.com/project-slug` names it and whose
+ * catalog file lies in it (see `readEntityRefsByAnnotation`); with several, a user must be
+ * allowed to read all of them. Non-public repositories that no entity validly annotates are
+ * left out unless `includePrivateReposWithoutEntity` is set, because only an entity's read
+ * permission can keep their text from users who may not see it.
  *
  * @public
  */
@@ -112,15 +116,15 @@ export class GithubIngestor implements Ingestor {
       )) {
         if (signal.aborted) return;
         if (!this.#wants(repository)) continue;
-        const entityRef = entityRefs.get(repository.full_name.toLowerCase());
-        if (!entityRef && !this.#mayIngestWithoutEntity(repository)) {
+        const guards = entityRefs.get(repository.full_name.toLowerCase());
+        if (!guards && !this.#mayIngestWithoutEntity(repository)) {
           withheld.push(repository.full_name);
           continue;
         }
         yield* this.#ingestRepository(
           organization,
           repository,
-          entityRef,
+          guards ?? [],
           context,
         );
       }
@@ -151,7 +155,7 @@ export class GithubIngestor implements Ingestor {
   async *#ingestRepository(
     organization: string,
     repository: GithubRepository,
-    entityRef: string | undefined,
+    guards: string[],
     context: IngestorContext,
   ): AsyncIterable<IngestionDocument> {
     const { signal } = context;
@@ -174,7 +178,7 @@ export class GithubIngestor implements Ingestor {
         id: `${repository.full_name}/${entry.path}`,
         path: entry.path,
         blobId: entry.sha,
-        version: entityRef ? `${entry.sha} ${entityRef}` : entry.sha,
+        version: [entry.sha, ...guards].join(' '),
         size: entry.size,
       }));
     yield* ingestRepositoryFiles({
@@ -190,7 +194,8 @@ export class GithubIngestor implements Ingestor {
         url: `https://${this.#options.config.host}/${repository.full_name}/blob/${encodePath(branch)}/${encodePath(file.path)}`,
         content,
         markdown: isMarkdownPath(file.path),
-        entityRef,
+        entityRef: guards[0],
+        ...(guards.length > 1 && { entityRefs: guards }),
         version: file.version,
         metadata: {
           repository: repository.full_name,
@@ -202,15 +207,34 @@ export class GithubIngestor implements Ingestor {
     });
   }
 
-  async #readEntityRefs(): Promise<Map<string, string>> {
-    const { catalog, auth } = this.#options;
+  async #readEntityRefs(): Promise<Map<string, string[]>> {
+    const { catalog, auth, logger, config } = this.#options;
     if (!catalog || !auth) return new Map();
     return readEntityRefsByAnnotation({
       catalog,
       auth,
+      logger,
       annotation: GITHUB_PROJECT_SLUG_ANNOTATION,
+      repositoryOfUrl: url => githubRepositoryOfUrl(url, config.host),
     });
   }
+}
+
+/**
+ * `org/repo` (lower-cased) of a URL on the GitHub host, e.g. of an entity's catalog file
+ * `https://github.com/acme/payments/blob/main/catalog-info.yaml`, or undefined.
+ */
+function githubRepositoryOfUrl(url: string, host: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  if (parsed.host.toLowerCase() !== host.toLowerCase()) return undefined;
+  const [org, repo] = parsed.pathname.split('/').filter(Boolean);
+  if (!org || !repo) return undefined;
+  return `${org}/${repo.replace(/\.git$/i, '')}`.toLowerCase();
 }
 
 /** `public`, `private` or `internal`; a repository that does not say is treated as private. */

@@ -21,6 +21,13 @@ export interface IngestionDocument {
    * who may read that entity.
    */
   entityRef?: string;
+  /**
+   * Every catalog entity that guards the document, when more than one does (e.g. several
+   * entities of one repository): retrieval uses the document only for users who may read
+   * every one of them. `entityRef`, when set, is added to them; when unset, the first of them
+   * is the document's entity.
+   */
+  entityRefs?: string[];
   /** When the document last changed at its source. */
   updatedAt?: Date;
   /**

@@ -59,9 +59,29 @@ const payments: Entity = {
   metadata: {
     name: 'payments',
     namespace: 'default',
-    annotations: { 'github.com/project-slug': 'acme/payments' },
+    annotations: {
+      'github.com/project-slug': 'acme/payments',
+      'backstage.io/managed-by-location':
+        'url:https://github.com/acme/payments/blob/main/catalog-info.yaml',
+    },
   },
   spec: { type: 'service', owner: 'team-a', lifecycle: 'production' },
+};
+
+/** Registered from the public handbook repository, claiming the private secret-tool one. */
+const squatter: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: {
+    name: 'squatter',
+    namespace: 'default',
+    annotations: {
+      'github.com/project-slug': 'acme/secret-tool',
+      'backstage.io/managed-by-location':
+        'url:https://github.com/acme/handbook/blob/main/squat.yaml',
+    },
+  },
+  spec: { type: 'service', owner: 'mallory', lifecycle: 'production' },
 };
 
 /** Everything a model call saw, as one text. */
@@ -103,7 +123,7 @@ describe.each(databases.eachId())(
     });
     afterEach(() => github.close());
 
-    it("keeps a denied repository's text out of prompts, tool results, answers and sources", async () => {
+    it("keeps a denied repository's text out of prompts, tool results, answers and sources, and repository squatting gains nothing", async () => {
       // The model searches again with a tool, then repeats everything it was shown, so any
       // leak into its context would also show in the answer.
       const model = new ScriptedChatModel(messages => {
@@ -160,7 +180,7 @@ describe.each(databases.eachId())(
       const backend = await startChatBackend({
         models: [scriptedModel('scripted/one', model)],
         documents: [doc('intro', 'Welcome to the portal.')],
-        entities: [payments],
+        entities: [payments, squatter],
         permissions: new DenyPaymentsTo('user:default/a'),
         features: [githubModule],
         knex:
@@ -214,7 +234,8 @@ describe.each(databases.eachId())(
       expect(answerOf(allowed.events)).toContain('zebra-ledger job');
       expect(sourcesOf(allowed.events)).toContain(PAYMENTS);
 
-      // Nobody gets the unannotated private repository.
+      // Nobody gets the unannotated private repository, not even through an entity that
+      // claims it from elsewhere (repository squatting).
       expect(model.calls.map(seen).join('\n')).not.toContain(
         'walrus-audit script',
       );

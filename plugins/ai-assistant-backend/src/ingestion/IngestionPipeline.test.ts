@@ -245,6 +245,33 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
     expect((await store.getDocumentStates('fake')).has('readme')).toBe(true);
   });
 
+  it('repository squatting: rewrites a document whose guards change though its text did not', async () => {
+    const { pipeline } = pipelineWith();
+    const ingestor = new FakeIngestor();
+    const readme = (extra: object) =>
+      doc('readme', 'Readme of the payments service.', extra);
+    ingestor.documents = [readme({ entityRef: 'component:default/a' })];
+    await pipeline.run(ingestor, signal());
+
+    // A second entity of the repository now claims it too: both must guard the stored copy.
+    ingestor.documents = [
+      readme({
+        entityRef: 'component:default/a',
+        entityRefs: ['component:default/b'],
+      }),
+    ];
+    const run = await pipeline.run(ingestor, signal());
+    expect(run).toMatchObject({ documents: 1, documentsUnchanged: 0 });
+
+    // The same guards, said another way, are the same guards.
+    ingestor.documents = [
+      readme({ entityRefs: ['component:default/b', 'component:default/a'] }),
+    ];
+    expect(await pipeline.run(ingestor, signal())).toMatchObject({
+      documentsUnchanged: 1,
+    });
+  });
+
   it('records a run that times out as failed and prunes nothing', async () => {
     const { pipeline } = pipelineWith();
     const ingestor = new FakeIngestor();

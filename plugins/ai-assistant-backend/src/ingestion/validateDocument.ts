@@ -27,10 +27,41 @@ export function validateDocument(
     return `entityRef must be a string (document ${document.id})`;
   }
   if (
+    document.entityRefs !== undefined &&
+    (!Array.isArray(document.entityRefs) ||
+      document.entityRefs.length === 0 ||
+      !document.entityRefs.every(ref => typeof ref === 'string' && ref))
+  ) {
+    return `entityRefs must be a non-empty list of entity refs (document ${document.id})`;
+  }
+  if (
     document.updatedAt !== undefined &&
     Number.isNaN(new Date(document.updatedAt).getTime())
   ) {
     return `updatedAt must be a date (document ${document.id})`;
   }
   return undefined;
+}
+
+/**
+ * The document with its guards in one shape: `entityRef` is its entity (the first guard when
+ * only `entityRefs` is given) and `entityRefs` lists every guard, sorted, when there is more
+ * than one, so that the same guards always hash and store the same way.
+ */
+export function normalizeGuards(
+  document: IngestionDocument,
+): IngestionDocument {
+  if (!document.entityRefs) return document;
+  const guards = [
+    ...new Set([
+      ...(document.entityRef ? [document.entityRef] : []),
+      ...document.entityRefs,
+    ]),
+  ].sort((a, b) => a.localeCompare(b));
+  const { entityRefs: _given, ...rest } = document;
+  return {
+    ...rest,
+    entityRef: document.entityRef ?? guards[0],
+    ...(guards.length > 1 && { entityRefs: guards }),
+  };
 }
