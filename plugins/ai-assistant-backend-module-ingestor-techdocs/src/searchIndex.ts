@@ -1,3 +1,5 @@
+import { Parser } from 'htmlparser2';
+
 /**
  * One entry of an MkDocs search index (`search/search_index.json`): a page (location
  * `page/`) or a section of one (location `page/#anchor`).
@@ -22,41 +24,70 @@ export interface DocsSection {
   text: string;
 }
 
-const ENTITIES: Record<string, string> = {
-  amp: '&',
-  lt: '<',
-  gt: '>',
-  quot: '"',
-  apos: "'",
-  nbsp: ' ',
-};
+// Elements whose end is a line break in the text.
+const BLOCKS = new Set([
+  'p',
+  'div',
+  'li',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'pre',
+  'tr',
+  'table',
+  'ul',
+  'ol',
+  'blockquote',
+]);
+// Elements whose content is code or styling, never text.
+const DROPPED = new Set(['script', 'style']);
 
 /**
  * Plain text of the HTML MkDocs puts in `text`: tags dropped, block ends as line breaks,
- * entities decoded, blank runs collapsed.
+ * entities decoded, blank runs collapsed, scripts and styles left out.
+ *
+ * Parsed with htmlparser2, in time linear in the input: the HTML comes from whatever a
+ * repository's docs contain, and regular expressions over unclosed tags backtracked for
+ * minutes on a crafted page, blocking the backend meanwhile.
  *
  * @public
  */
 export function htmlToText(html: string): string {
-  return html
-    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|h[1-6]|pre|tr|table|ul|ol|blockquote)>/gi, '\n')
-    .replace(/<[^>]*>/g, '')
-    .replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (match, code: string) => {
-      if (code[0] === '#') {
-        const n =
-          code[1] === 'x' || code[1] === 'X'
-            ? parseInt(code.slice(2), 16)
-            : parseInt(code.slice(1), 10);
-        return Number.isFinite(n) && n > 0 && n <= 0x10ffff
-          ? String.fromCodePoint(n)
-          : match;
-      }
-      return ENTITIES[code.toLowerCase()] ?? match;
-    })
+  const parts: string[] = [];
+  let insideDropped = false;
+  const parser = new Parser(
+    {
+      onopentag(name) {
+        if (DROPPED.has(name)) {
+          insideDropped = true;
+        } else if (name === 'br') {
+          parts.push('\n');
+        }
+      },
+      onclosetag(name) {
+        if (DROPPED.has(name)) {
+          insideDropped = false;
+        } else if (BLOCKS.has(name)) {
+          parts.push('\n');
+        }
+      },
+      ontext(text) {
+        if (!insideDropped) {
+          parts.push(text);
+        }
+      },
+    },
+    { decodeEntities: true },
+  );
+  parser.end(html);
+  // Each pattern matches runs without backtracking into them: linear too.
+  return parts
+    .join('')
     .replace(/[ \t\f\v\u00a0]+/g, ' ')
-    .replace(/ *\n */g, '\n')
+    .replace(/ ?\n ?/g, '\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
