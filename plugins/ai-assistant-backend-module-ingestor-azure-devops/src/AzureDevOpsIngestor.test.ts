@@ -247,6 +247,22 @@ describe('AzureDevOpsIngestor', () => {
     ]);
   });
 
+  it('one poisoned file: a % in a wiki file name does not stop the run', async () => {
+    data.Platform.wiki!.files['100%-sure.md'] = '# Sure';
+    const { documents } = await collectIngestorRun(
+      createIngestor(server, { projects: ['Platform'] }),
+    );
+    expect(documents.map(d => d.id).sort()).toEqual([
+      'Platform/_wiki/Platform.wiki/100% sure',
+      'Platform/_wiki/Platform.wiki/Getting started/Set-up',
+      'Platform/_wiki/Platform.wiki/Home',
+      'Platform/payments/CHANGELOG.md',
+      'Platform/payments/README.md',
+      'Platform/payments/docs/big.md',
+      'Platform/payments/docs/runbook.txt',
+    ]);
+  });
+
   it('repository squatting: an entity the catalog read from elsewhere cannot guard a private repository', async () => {
     data.Platform.visibility = 'private';
     data.Sandbox.visibility = 'private';
@@ -274,6 +290,12 @@ describe('wikiPagePath', () => {
   it('turns Azure wiki file names into page paths', () => {
     expect(wikiPagePath('/Getting-started/Set%2Dup.md')).toBe(
       '/Getting started/Set-up',
+    );
+  });
+
+  it('one poisoned file: keeps a % that starts no escape as it is', () => {
+    expect(wikiPagePath('/100%-sure/Caf%C3%A9%2Dbar.md')).toBe(
+      '/100% sure/Café-bar',
     );
   });
 });

@@ -342,12 +342,22 @@ function azureRepositoryOfUrl(
 
 /**
  * The page path of a wiki file: Azure DevOps stores page `/Getting started/Set-up` as
- * `/Getting-started/Set%2Dup.md` (spaces become dashes, dashes are escaped).
+ * `/Getting-started/Set%2Dup.md` (spaces become dashes, dashes are escaped). A `%` that starts
+ * no valid escape stays as it is, since a file pushed to the wiki's repository can be named
+ * anything and one such name must not stop the run.
  */
 export function wikiPagePath(gitPath: string): string {
   return gitPath
     .replace(/\.md$/i, '')
     .split('/')
-    .map(segment => decodeURIComponent(segment.replace(/-/g, ' ')))
+    .map(segment =>
+      segment.replace(/-/g, ' ').replace(/(?:%[0-9a-f]{2})+/gi, escapes => {
+        try {
+          return decodeURIComponent(escapes);
+        } catch {
+          return escapes;
+        }
+      }),
+    )
     .join('/');
 }

@@ -14,6 +14,9 @@ import {
   startGithubTestServer,
 } from './testUtils/githubTestServer';
 
+// 250 repositories over loopback HTTP take a few seconds on a busy machine.
+jest.setTimeout(60_000);
+
 function createIngestor(
   server: GithubTestServer,
   github: object,
@@ -262,6 +265,22 @@ describe('GithubIngestor', () => {
     }
   });
 
+  it('one poisoned file: skips a file with a NUL byte after the first 8 KiB and ingests the rest', async () => {
+    server.setFile(
+      'tools',
+      'cli',
+      'docs/poisoned.md',
+      `# Poisoned\n${'x'.repeat(9000)}\u0000tail`,
+    );
+    const { documents } = await collectIngestorRun(
+      createIngestor(server, { organizations: ['tools'] }),
+    );
+    expect(documents.map(d => d.id).sort()).toEqual([
+      'tools/cli/README.md',
+      'tools/cli/docs/a b.md',
+    ]);
+  });
+
   it('repository squatting: an entity the catalog read from elsewhere cannot guard a private repository', async () => {
     const squatServer = await startGithubTestServer({
       acme: [{ ...repo('secret'), visibility: 'private' }, repo('open')],
@@ -309,6 +328,7 @@ describe('GithubIngestor', () => {
       signal: controller.signal,
       getKnownVersion: async () => undefined,
       keep: () => {},
+      reportError: () => {},
     })) {
       ids.push(document.id);
       if (ids.length === 3) controller.abort(new Error('stop'));

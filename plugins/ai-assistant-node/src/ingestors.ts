@@ -58,6 +58,15 @@ export interface IngestorContext {
    * yielding its content again, so that the end of the run does not prune it.
    */
   keep(documentId: string): void;
+  /**
+   * Reports a document the source has but that could not be read or turned into a document,
+   * e.g. a file name that does not decode. The run goes on: the document is skipped (a copy
+   * stored by an earlier run is pruned at the end, as for any document not yielded) and the
+   * error is listed with the run for admins. Errors that concern the source as a whole (an
+   * outage, a revoked token) should be thrown instead, so that the run fails and prunes
+   * nothing.
+   */
+  reportError(documentId: string, message: string): void;
 }
 
 /**
@@ -65,7 +74,9 @@ export interface IngestorContext {
  *
  * Each run yields every document the source currently has (or keeps it, see
  * {@link IngestorContext.keep}). After a run that completes, the core prunes documents the
- * ingestor no longer yielded; a run that throws prunes nothing.
+ * ingestor no longer yielded; a run that throws prunes nothing. One bad document must not
+ * stop a run: report it with {@link IngestorContext.reportError}. The core does the same with
+ * documents it refuses or cannot store.
  *
  * @public
  */

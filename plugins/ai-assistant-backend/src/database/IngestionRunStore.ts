@@ -12,7 +12,21 @@ export interface IngestionRunCounts {
   /** Chunks whose stored vector was reused. */
   chunksSkipped: number;
   chunksPruned: number;
+  /** Documents skipped because of an error of their own; the run went on without them. */
+  documentsFailed: number;
 }
+
+/** A document a run skipped, and why. */
+export interface DocumentError {
+  documentId: string;
+  error: string;
+}
+
+/** How many failed documents a run record lists; `documentsFailed` counts them all. */
+export const MAX_DOCUMENT_ERRORS = 100;
+
+/** Longest error message kept per failed document. */
+const MAX_ERROR_LENGTH = 1000;
 
 /** One recorded ingestion run. */
 export interface IngestionRun extends IngestionRunCounts {
@@ -22,6 +36,8 @@ export interface IngestionRun extends IngestionRunCounts {
   startedAt: Date;
   finishedAt?: Date;
   error?: string;
+  /** The first {@link MAX_DOCUMENT_ERRORS} documents the run skipped, in order. */
+  documentErrors: DocumentError[];
 }
 
 /** Zero counters, to start a run with. */
@@ -33,6 +49,7 @@ export function emptyCounts(): IngestionRunCounts {
     chunksEmbedded: 0,
     chunksSkipped: 0,
     chunksPruned: 0,
+    documentsFailed: 0,
   };
 }
 
@@ -53,13 +70,17 @@ export class IngestionRunStore {
     return String(row.id);
   }
 
-  /** Records the end of a run. */
+  /** Records the end of a run, with the first {@link MAX_DOCUMENT_ERRORS} failed documents. */
   async finish(
     id: string,
     state: 'succeeded' | 'failed',
     counts: IngestionRunCounts,
     error?: string,
+    documentErrors: DocumentError[] = [],
   ): Promise<void> {
+    // Ids and messages come from ingestors; jsonb cannot hold a NUL character.
+    const clean = (text: string) =>
+      text.replace(/\u0000/g, '').slice(0, MAX_ERROR_LENGTH);
     await this.knex('ingestion_runs')
       .where({ id })
       .update({
@@ -71,6 +92,13 @@ export class IngestionRunStore {
         chunks_embedded: counts.chunksEmbedded,
         chunks_skipped: counts.chunksSkipped,
         chunks_pruned: counts.chunksPruned,
+        documents_failed: counts.documentsFailed,
+        document_errors: JSON.stringify(
+          documentErrors.slice(0, MAX_DOCUMENT_ERRORS).map(e => ({
+            documentId: clean(e.documentId),
+            error: clean(e.error),
+          })),
+        ),
         error: error ?? null,
       });
   }
@@ -113,6 +141,8 @@ function toRun(row: any): IngestionRun {
     chunksEmbedded: row.chunks_embedded,
     chunksSkipped: row.chunks_skipped,
     chunksPruned: row.chunks_pruned,
+    documentsFailed: row.documents_failed,
+    documentErrors: row.document_errors ?? [],
     error: row.error ?? undefined,
   };
 }

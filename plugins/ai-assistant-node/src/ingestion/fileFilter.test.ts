@@ -74,6 +74,17 @@ describe('decodeTextFile', () => {
   });
 });
 
+describe('one poisoned file stops an ingestor forever', () => {
+  it('one poisoned file: decodeTextFile refuses a NUL byte after the first 8 KiB, which no database text can hold', () => {
+    const late = Buffer.concat([
+      Buffer.from(`# Notes\n${'x'.repeat(9000)}`),
+      Buffer.from([0]),
+      Buffer.from('tail'),
+    ]);
+    expect(decodeTextFile(late)).toBe(undefined);
+  });
+});
+
 describe('isMarkdownPath', () => {
   it('knows markdown by extension', () => {
     expect(isMarkdownPath('a/README.md')).toBe(true);

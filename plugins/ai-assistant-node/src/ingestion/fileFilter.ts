@@ -133,13 +133,13 @@ export function hasBinaryExtension(path: string): boolean {
 
 /**
  * Decodes file content as UTF-8 text, or returns `undefined` when it is binary: it has a NUL
- * byte in its first 8 KiB or is not valid UTF-8.
+ * byte anywhere (which no Postgres text can hold, so one such file would fail every write of
+ * it) or is not valid UTF-8.
  *
  * @public
  */
 export function decodeTextFile(content: Uint8Array): string | undefined {
-  const head = content.subarray(0, 8192);
-  if (head.includes(0)) return undefined;
+  if (content.includes(0)) return undefined;
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(
       content,

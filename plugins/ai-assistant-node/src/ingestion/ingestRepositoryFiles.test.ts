@@ -59,6 +59,55 @@ describe('ingestRepositoryFiles', () => {
     expect(download.mock.calls.map(([f]) => f.id)).toEqual(['b', 'bin']);
   });
 
+  it('one poisoned file: a file that cannot become a document is reported and skipped, and the rest go on', async () => {
+    const download = jest.fn(
+      async (file: RepositoryFile) => contents[file.blobId],
+    );
+    const ingestor = {
+      id: 'test',
+      ingest: (context: any) =>
+        ingestRepositoryFiles({
+          files,
+          context,
+          filter: createRepositoryFileFilter(),
+          skippedBlobs: new Set<string>(),
+          download,
+          toDocument: (file, content) => {
+            if (file.id === 'a') throw new URIError('URI malformed');
+            return { id: file.id, title: file.path, url: '/x', content };
+          },
+        }),
+    };
+    const run = await collectIngestorRun(ingestor);
+    expect(run.documents.map(d => d.id)).toEqual(['b']);
+    expect(run.errors).toEqual([
+      { documentId: 'a', error: expect.stringContaining('URI malformed') },
+    ]);
+  });
+
+  it('one poisoned file: a failed download still fails the run, so an outage prunes nothing', async () => {
+    const ingestor = {
+      id: 'test',
+      ingest: (context: any) =>
+        ingestRepositoryFiles({
+          files,
+          context,
+          filter: createRepositoryFileFilter(),
+          skippedBlobs: new Set<string>(),
+          download: async () => {
+            throw new Error('GitHub answered 502');
+          },
+          toDocument: (file, content) => ({
+            id: file.id,
+            title: file.path,
+            url: '/x',
+            content,
+          }),
+        }),
+    };
+    await expect(collectIngestorRun(ingestor)).rejects.toThrow(/502/);
+  });
+
   it('remembers binary blobs so the next run does not download them', async () => {
     const skipped = new Set<string>();
     await collectIngestorRun(ingestorOver(files, skipped).ingestor);

@@ -44,8 +44,9 @@ const MAX_SKIPPED_BLOBS = 100_000;
 /**
  * The incremental file loop repository ingestors share: files the filter refuses are skipped,
  * files whose version equals the stored one are kept without downloading, the rest are
- * downloaded, and binary or oversized content is dropped (and remembered). Yields nothing
- * once the context's signal is aborted.
+ * downloaded, and binary or oversized content is dropped (and remembered). A file that cannot
+ * become a document is reported with `context.reportError` and skipped; a failed download
+ * fails the run. Yields nothing once the context's signal is aborted.
  *
  * @public
  */
@@ -65,6 +66,7 @@ export async function* ingestRepositoryFiles<F extends RepositoryFile>(
       context.keep(file.id);
       continue;
     }
+    // A download error concerns the source (outage, rate limit, token): it fails the run.
     const bytes = await options.download(file);
     const content =
       bytes.length <= filter.maxFileSize ? decodeTextFile(bytes) : undefined;
@@ -74,6 +76,14 @@ export async function* ingestRepositoryFiles<F extends RepositoryFile>(
       continue;
     }
     if (context.signal.aborted) return;
-    yield options.toDocument(file, content);
+    // Anything wrong with one file concerns that file only: report it and go on.
+    let document: IngestionDocument;
+    try {
+      document = options.toDocument(file, content);
+    } catch (error) {
+      context.reportError(file.id, String(error?.message ?? error));
+      continue;
+    }
+    yield document;
   }
 }

@@ -25,20 +25,29 @@ export interface IngestorConformanceOptions {
 export async function collectIngestorRun(
   ingestor: Ingestor,
   options: { knownVersions?: Map<string, string>; signal?: AbortSignal } = {},
-): Promise<{ documents: IngestionDocument[]; kept: string[] }> {
+): Promise<{
+  documents: IngestionDocument[];
+  kept: string[];
+  /** What the ingestor reported with `reportError`. */
+  errors: Array<{ documentId: string; error: string }>;
+}> {
   const documents: IngestionDocument[] = [];
   const kept: string[] = [];
+  const errors: Array<{ documentId: string; error: string }> = [];
   const context: IngestorContext = {
     signal: options.signal ?? new AbortController().signal,
     getKnownVersion: async id => options.knownVersions?.get(id),
     keep: id => {
       kept.push(id);
     },
+    reportError: (documentId, error) => {
+      errors.push({ documentId, error });
+    },
   };
   for await (const document of ingestor.ingest(context)) {
     documents.push(document);
   }
-  return { documents, kept };
+  return { documents, kept, errors };
 }
 
 /**

@@ -155,6 +155,60 @@ describe('AiAssistantContent', () => {
     await waitFor(() => expect(runs).toBe(1));
   });
 
+  it('one poisoned file: shows admins the documents a succeeded run skipped, with their errors', async () => {
+    const lastRun = STATUS.ingestors[0].lastRun!;
+    server.use(
+      http.get(`${BASE_URL}/ingestion`, () =>
+        HttpResponse.json({
+          ingestors: [
+            {
+              ...STATUS.ingestors[0],
+              id: 'azure-devops',
+              lastRun: {
+                ...lastRun,
+                ingestor: 'azure-devops',
+                documentsFailed: 3,
+                documentErrors: [
+                  {
+                    documentId: 'Platform/docs/notes.md',
+                    error: 'could not be stored: invalid byte sequence',
+                  },
+                  {
+                    documentId: 'Platform/_wiki/Wiki/100%',
+                    error: 'URI malformed',
+                  },
+                ],
+              },
+            },
+          ],
+        } satisfies IngestionStatusResponse),
+      ),
+    );
+    await renderInTestApp(
+      <TestApis admin>
+        <AiAssistantContent />
+      </TestApis>,
+    );
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Ingestion' }),
+    );
+    const table = await screen.findByRole('table', { name: 'Ingestors' });
+    const row = within(table).getAllByRole('row')[1];
+    expect(within(row).getByText('succeeded')).toBeInTheDocument();
+    const skipped = within(row).getByRole('list', {
+      name: '3 documents skipped',
+    });
+    expect(
+      within(skipped)
+        .getAllByRole('listitem')
+        .map(item => item.textContent),
+    ).toEqual([
+      'Platform/docs/notes.md: could not be stored: invalid byte sequence',
+      'Platform/_wiki/Wiki/100%: URI malformed',
+      'and 1 more',
+    ]);
+  });
+
   it('keeps the selected tab dark under the pointer in the dark theme', async () => {
     await renderInTestApp(
       <UnifiedThemeProvider theme={themes.dark}>

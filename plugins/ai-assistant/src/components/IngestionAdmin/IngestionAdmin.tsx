@@ -35,7 +35,42 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'pre-wrap',
     overflowWrap: 'anywhere',
   },
+  skipped: { margin: 0, paddingLeft: theme.spacing(2) },
 }));
+
+// Skipped documents listed per ingestor; the rest are counted.
+const SHOWN_DOCUMENT_ERRORS = 5;
+
+/** The run's own error, then the documents it skipped (a run can succeed with some). */
+function RunErrors(props: { ingestor: IngestorStatusInfo; listClass: string }) {
+  const run = props.ingestor.lastRun;
+  const failed = run?.documentsFailed ?? 0;
+  if (!run?.error && failed === 0) {
+    return <>none</>;
+  }
+  const shown = (run?.documentErrors ?? []).slice(0, SHOWN_DOCUMENT_ERRORS);
+  const label = `${failed} document${failed === 1 ? '' : 's'} skipped`;
+  return (
+    <>
+      {run?.error}
+      {failed > 0 && (
+        <>
+          <Typography variant="body2" component="div">
+            {label}
+          </Typography>
+          <ul aria-label={label} className={props.listClass}>
+            {shown.map(item => (
+              <li key={item.documentId}>
+                {item.documentId}: {item.error}
+              </li>
+            ))}
+            {failed > shown.length && <li>and {failed - shown.length} more</li>}
+          </ul>
+        </>
+      )}
+    </>
+  );
+}
 
 function describeRun(ingestor: IngestorStatusInfo): string {
   const run = ingestor.lastRun;
@@ -53,8 +88,8 @@ function describeRun(ingestor: IngestorStatusInfo): string {
 }
 
 /**
- * Ingestion status for admins: per ingestor the latest run, what is stored, errors, and a
- * button to run ingestion now.
+ * Ingestion status for admins: per ingestor the latest run, what is stored, errors (of the
+ * run, and of the documents it skipped), and a button to run ingestion now.
  */
 export function IngestionAdmin() {
   const api = useApi(aiAssistantApiRef);
@@ -164,7 +199,10 @@ export function IngestionAdmin() {
                   <TableCell align="right">{ingestor.documents}</TableCell>
                   <TableCell align="right">{ingestor.chunks}</TableCell>
                   <TableCell className={classes.error}>
-                    {ingestor.lastRun?.error ?? 'none'}
+                    <RunErrors
+                      ingestor={ingestor}
+                      listClass={classes.skipped}
+                    />
                   </TableCell>
                 </TableRow>
               );
