@@ -221,7 +221,7 @@ export const aiAssistantPlugin = createBackendPlugin({
             allowMutating: settings.chat.tools.allowMutating,
             enabledMutatingTools: settings.chat.tools.enabledMutatingTools,
           }),
-          titles: new TitleGenerator({ cache: deps.cache, logger }),
+          titles: new TitleGenerator({ logger }),
           settings: settings.chat,
           logger,
           metrics,

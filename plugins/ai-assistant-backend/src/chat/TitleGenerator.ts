@@ -1,10 +1,6 @@
-import type {
-  CacheService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { AiAssistantModel } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
-import { createHash } from 'node:crypto';
 
 /** The instruction of title requests; test models recognise title requests by it. */
 export const TITLE_INSTRUCTION =
@@ -18,12 +14,12 @@ export function fallbackTitle(message: string): string {
 
 /**
  * Names conversations after their first exchange with the model that answered. Titles are
- * cached by question, so the many users who open with the same question cost one model call.
+ * never shared or cached: a title summarises an answer built from the sources its user may
+ * read, so it belongs to that conversation alone and goes when the conversation is deleted.
  */
 export class TitleGenerator {
   constructor(
     private readonly options: {
-      cache: CacheService;
       logger: LoggerService;
       timeoutMs?: number;
     },
@@ -35,11 +31,6 @@ export class TitleGenerator {
     question: string,
     answer: string,
   ): Promise<string | undefined> {
-    const key = `title:${model.id}:${createHash('sha256').update(question).digest('hex')}`;
-    const cached = await this.options.cache.get<string>(key);
-    if (typeof cached === 'string') {
-      return cached;
-    }
     try {
       const reply = await model.chatModel.invoke(
         [
@@ -50,16 +41,7 @@ export class TitleGenerator {
         ],
         { signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000) },
       );
-      const title = String(reply.text ?? '')
-        .replace(/^["'\s#*]+|["'\s*.]+$/g, '')
-        .split('\n')[0]
-        .slice(0, 80)
-        .trim();
-      if (!title) {
-        return undefined;
-      }
-      await this.options.cache.set(key, title, { ttl: { days: 7 } });
-      return title;
+      return cleanTitle(String(reply.text ?? '')) || undefined;
     } catch (error) {
       this.options.logger.info(
         `Could not generate a conversation title with ${model.id}: ${error}`,
@@ -67,4 +49,19 @@ export class TitleGenerator {
       return undefined;
     }
   }
+}
+
+/**
+ * The first line of a model's reply without surrounding quotes, markup or final period, at
+ * most 80 characters. The reply can be long and crafted (a prompt-injected source), so it is
+ * cut to size before the trailing characters are stripped: an expression anchored at the end
+ * of a long text backtracks quadratically over runs of those characters.
+ */
+function cleanTitle(reply: string): string {
+  const start = reply.search(/[^"'\s#*]/);
+  if (start < 0) {
+    return '';
+  }
+  const line = reply.slice(start, start + 80).split('\n', 1)[0];
+  return line.replace(/["'\s*.]+$/, '').trim();
 }
