@@ -44,59 +44,62 @@ async function generatedTitle(
   });
 }
 
-describe.each(databases.eachId())('Titles leak across users on %s', databaseId => {
-  async function start() {
-    return startChatBackend({
-      models: [scriptedModel('scripted/one', numberedAnswers())],
-      documents: [doc('argo', 'Deployments use Argo CD.')],
-      knex:
-        databaseId === 'POSTGRES_15'
-          ? await databases.init(databaseId)
-          : undefined,
+describe.each(databases.eachId())(
+  'Titles leak across users on %s',
+  databaseId => {
+    async function start() {
+      return startChatBackend({
+        models: [scriptedModel('scripted/one', numberedAnswers())],
+        documents: [doc('argo', 'Deployments use Argo CD.')],
+        knex:
+          databaseId === 'POSTGRES_15'
+            ? await databases.init(databaseId)
+            : undefined,
+      });
+    }
+
+    it('names a conversation after its own answer, never after the answer another user got to the same question', async () => {
+      const backend = await start();
+      try {
+        const first = await backend.chat(
+          { message: question },
+          { user: 'user:default/owner' },
+        );
+        expect(first.events.at(-1)?.type).toBe('done');
+        expect(await generatedTitle(backend, 'user:default/owner')).toBe(
+          'About answer 1',
+        );
+
+        const second = await backend.chat(
+          { message: question },
+          { user: 'user:default/other' },
+        );
+        expect(second.events.at(-1)?.type).toBe('done');
+        expect(await generatedTitle(backend, 'user:default/other')).toBe(
+          'About answer 2',
+        );
+      } finally {
+        await backend.stop();
+      }
     });
-  }
 
-  it('names a conversation after its own answer, never after the answer another user got to the same question', async () => {
-    const backend = await start();
-    try {
-      const first = await backend.chat(
-        { message: question },
-        { user: 'user:default/owner' },
-      );
-      expect(first.events.at(-1)?.type).toBe('done');
-      expect(await generatedTitle(backend, 'user:default/owner')).toBe(
-        'About answer 1',
-      );
+    it('keeps nothing of a title once the user deleted their conversations', async () => {
+      const backend = await start();
+      const user = 'user:default/owner';
+      try {
+        await backend.chat({ message: question }, { user });
+        expect(await generatedTitle(backend, user)).toBe('About answer 1');
 
-      const second = await backend.chat(
-        { message: question },
-        { user: 'user:default/other' },
-      );
-      expect(second.events.at(-1)?.type).toBe('done');
-      expect(await generatedTitle(backend, 'user:default/other')).toBe(
-        'About answer 2',
-      );
-    } finally {
-      await backend.stop();
-    }
-  });
+        await request(backend.server)
+          .delete('/api/ai-assistant/conversations')
+          .set('Authorization', backend.auth(user))
+          .expect(204);
 
-  it('keeps nothing of a title once the user deleted their conversations', async () => {
-    const backend = await start();
-    const user = 'user:default/owner';
-    try {
-      await backend.chat({ message: question }, { user });
-      expect(await generatedTitle(backend, user)).toBe('About answer 1');
-
-      await request(backend.server)
-        .delete('/api/ai-assistant/conversations')
-        .set('Authorization', backend.auth(user))
-        .expect(204);
-
-      await backend.chat({ message: question }, { user });
-      expect(await generatedTitle(backend, user)).toBe('About answer 2');
-    } finally {
-      await backend.stop();
-    }
-  });
-});
+        await backend.chat({ message: question }, { user });
+        expect(await generatedTitle(backend, user)).toBe('About answer 2');
+      } finally {
+        await backend.stop();
+      }
+    });
+  },
+);

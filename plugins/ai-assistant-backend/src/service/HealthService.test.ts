@@ -1,5 +1,11 @@
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
+import { aiAssistantIngestionAdminPermission } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import request from 'supertest';
-import { startChatBackend, waitFor } from '../__testUtils__/chatBackend';
+import {
+  RecordingPermissions,
+  startChatBackend,
+  waitFor,
+} from '../__testUtils__/chatBackend';
 import { doc } from '../__testUtils__/fakes';
 import {
   ScriptedChatModel,
@@ -10,6 +16,21 @@ import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
 jest.setTimeout(120_000);
 
 const databases = knowledgeTestDatabases();
+const admin = 'user:default/admin';
+
+/** A policy that gives the ingestion admin permission to `admin` only. */
+class AdminOnly extends RecordingPermissions {
+  async authorize(requests: any[], options?: any) {
+    const user = options?.credentials?.principal?.userEntityRef;
+    const decisions = await super.authorize(requests);
+    return decisions.map((decision: any, i: number) =>
+      requests[i].permission.name ===
+        aiAssistantIngestionAdminPermission.name && user !== admin
+        ? { result: 'DENY' }
+        : decision,
+    ) as any;
+  }
+}
 
 describe.each(databases.eachId())('GET /health on %s', databaseId => {
   it('reports the database, vector extension, embeddings provider, models and last ingestion', async () => {
@@ -27,7 +48,9 @@ describe.each(databases.eachId())('GET /health on %s', databaseId => {
           : undefined,
     });
     try {
-      const res = await request(backend.server).get('/api/ai-assistant/health');
+      const res = await request(backend.server)
+        .get('/api/ai-assistant/health')
+        .set('Authorization', backend.auth(admin));
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         status: 'ok',
@@ -59,9 +82,9 @@ describe.each(databases.eachId())('GET /health on %s', databaseId => {
         .set('Authorization', backend.auth('user:default/admin'))
         .expect(202);
       const degraded = await waitFor(async () => {
-        const health = await request(backend.server).get(
-          '/api/ai-assistant/health',
-        );
+        const health = await request(backend.server)
+          .get('/api/ai-assistant/health')
+          .set('Authorization', backend.auth(admin));
         return health.body.ingestion.status === 'error' ? health : undefined;
       });
       expect(degraded.status).toBe(200);
@@ -69,6 +92,64 @@ describe.each(databases.eachId())('GET /health on %s', databaseId => {
       expect(degraded.body.ingestion.message).toContain(
         'The last ingestion run failed for docs',
       );
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('/health tells anonymous callers too much: anonymous and ordinary callers get only the overall status, the ingestion admin gets the details', async () => {
+    const backend = await startChatBackend({
+      models: [
+        scriptedModel(
+          'scripted/secret-model',
+          new ScriptedChatModel(() => ({ tokens: ['ok'] })),
+        ),
+      ],
+      documents: [doc('argo', 'Deployments use Argo CD.')],
+      knex:
+        databaseId === 'POSTGRES_15'
+          ? await databases.init(databaseId)
+          : undefined,
+      permissions: new AdminOnly(),
+      // Requests without a token are anonymous, as in a real backend.
+      features: [
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
+    });
+    try {
+      // A failed run's error can name private repository paths or quote upstream bodies.
+      backend.ingestor.failAfter = 0;
+      await request(backend.server)
+        .post('/api/ai-assistant/ingestion/run')
+        .set('Authorization', backend.auth(admin))
+        .expect(202);
+      const details = await waitFor(async () => {
+        const health = await request(backend.server)
+          .get('/api/ai-assistant/health')
+          .set('Authorization', backend.auth(admin));
+        return health.body.ingestion?.status === 'error' ? health : undefined;
+      });
+      expect(details.body).toMatchObject({
+        status: 'degraded',
+        models: { defaultModelId: 'scripted/secret-model' },
+        embeddings: { model: 'fake/bag-of-words/16' },
+        ingestion: {
+          lastRuns: [expect.objectContaining({ error: expect.any(String) })],
+        },
+      });
+
+      const anonymous = await request(backend.server).get(
+        '/api/ai-assistant/health',
+      );
+      const ordinaryUser = await request(backend.server)
+        .get('/api/ai-assistant/health')
+        .set('Authorization', backend.auth('user:default/someone'));
+      for (const res of [anonymous, ordinaryUser]) {
+        expect(res.status).toBe(200);
+        expect(res.body).toEqual({ status: 'degraded' });
+      }
     } finally {
       await backend.stop();
     }

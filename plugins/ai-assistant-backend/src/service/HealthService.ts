@@ -10,7 +10,7 @@ export interface ComponentHealth {
   [detail: string]: unknown;
 }
 
-/** The readiness report of `GET /health`. */
+/** The full report of `GET /health`, shown to ingestion admins only. */
 export interface HealthReport {
   /** `error` when the database is unusable, `degraded` when another part is. */
   status: 'ok' | 'degraded' | 'error';

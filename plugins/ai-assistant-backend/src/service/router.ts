@@ -42,9 +42,19 @@ export async function createRouter(
   const requireAdmin = (req: express.Request) =>
     requirePermission(req, aiAssistantIngestionAdminPermission);
 
-  router.get('/health', async (_req, res) => {
+  // Open to anyone (probes, status pages), but only ingestion admins see why: the details name
+  // model and embeddings deployments and quote ingestion errors (private repository paths,
+  // provider responses). Any refusal, even the permission service being down, gets the
+  // overall status, which is safe for anyone.
+  router.get('/health', async (req, res) => {
     const report = await health.check();
-    res.status(report.status === 'error' ? 503 : 200).json(report);
+    const showDetails = await requireAdmin(req).then(
+      () => true,
+      () => false,
+    );
+    res
+      .status(report.status === 'error' ? 503 : 200)
+      .json(showDetails ? report : { status: report.status });
   });
 
   router.get('/ingestion', async (req, res) => {
