@@ -141,6 +141,7 @@ describe('AzureDevOpsIngestor', () => {
         content: '# Payments',
         markdown: true,
         entityRef: undefined,
+        public: true,
         version: expect.stringMatching(/^[0-9a-f]{40}$/),
         metadata: {
           project: 'Platform',

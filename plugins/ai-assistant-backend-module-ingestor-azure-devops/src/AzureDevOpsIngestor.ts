@@ -220,6 +220,8 @@ export class AzureDevOpsIngestor implements Ingestor {
         markdown: isMarkdownPath(file.path),
         entityRef: guards[0],
         ...(guards.length > 1 && { entityRefs: guards }),
+        // Without a guard: a public project, or a private one the admin opted in for all.
+        ...(guards.length === 0 && { public: true }),
         version: file.version,
         metadata: {
           project: project.name,
@@ -277,6 +279,8 @@ export class AzureDevOpsIngestor implements Ingestor {
           `/_wiki/wikis/${encodeURIComponent(wiki.name)}?pagePath=${encodeURIComponent(file.pagePath)}`,
         content,
         markdown: true,
+        // Wikis have no entity; they are read only where everybody may have them (see ingest).
+        public: true,
         version: file.version,
         metadata: {
           project: project.name,

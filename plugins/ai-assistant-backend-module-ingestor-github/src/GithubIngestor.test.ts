@@ -113,6 +113,7 @@ describe('GithubIngestor', () => {
       content: '# repo-042\n\nAbout repo-042.',
       markdown: true,
       entityRef: undefined,
+      public: true,
       version: expect.stringMatching(/^[0-9a-f]{40}$/),
       metadata: {
         repository: 'acme/repo-042',

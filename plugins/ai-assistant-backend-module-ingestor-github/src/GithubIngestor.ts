@@ -196,6 +196,8 @@ export class GithubIngestor implements Ingestor {
         markdown: isMarkdownPath(file.path),
         entityRef: guards[0],
         ...(guards.length > 1 && { entityRefs: guards }),
+        // Without a guard: a public repository, or a private one the admin opted in for all.
+        ...(guards.length === 0 && { public: true }),
         version: file.version,
         metadata: {
           repository: repository.full_name,

@@ -3,6 +3,12 @@ import type { JsonObject } from '@backstage/types';
 /**
  * One readable document produced by an ingestor. The core chunks, embeds and stores it.
  *
+ * Every document states who may read it: either an entity guard (`entityRef` and/or
+ * `entityRefs`: only users the permission policy allows to read the entity, or all of the
+ * entities, get it) or `public: true` (every chat user gets it). A document that states
+ * neither, or both, is refused by the core and listed with the run's document errors, so an
+ * ingestor cannot make text readable to everybody by forgetting a field.
+ *
  * @public
  */
 export interface IngestionDocument {
@@ -18,7 +24,7 @@ export interface IngestionDocument {
   markdown?: boolean;
   /**
    * The catalog entity the document belongs to. Retrieval only uses the document for users
-   * who may read that entity.
+   * who may read that entity. Required unless `entityRefs` or `public` is set.
    */
   entityRef?: string;
   /**
@@ -28,6 +34,12 @@ export interface IngestionDocument {
    * is the document's entity.
    */
   entityRefs?: string[];
+  /**
+   * Set to `true` for a document every chat user may read, such as a public repository's
+   * README or catalog-wide reference text. Only for documents without an entity guard; an
+   * ingestor that can tie a document to an entity should do so instead.
+   */
+  public?: boolean;
   /** When the document last changed at its source. */
   updatedAt?: Date;
   /**

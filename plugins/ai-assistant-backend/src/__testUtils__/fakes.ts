@@ -84,18 +84,23 @@ export class FakeIngestor implements Ingestor {
   }
 }
 
-/** A markdown document with the given id and body. */
+/**
+ * A markdown document with the given id and body: public, unless `extra` gives it an entity
+ * guard (every document must state one or the other).
+ */
 export function doc(
   id: string,
   content: string,
   extra: Partial<IngestionDocument> = {},
 ): IngestionDocument {
+  const guarded = Boolean(extra.entityRef || extra.entityRefs);
   return {
     id,
     title: `Document ${id}`,
     url: `https://docs.example.com/${id}`,
     content,
     markdown: true,
+    ...(!guarded && { public: true }),
     ...extra,
   };
 }

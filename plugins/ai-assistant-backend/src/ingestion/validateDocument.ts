@@ -34,6 +34,18 @@ export function validateDocument(
   ) {
     return `entityRefs must be a non-empty list of entity refs (document ${document.id})`;
   }
+  if (document.public !== undefined && typeof document.public !== 'boolean') {
+    return `public must be a boolean (document ${document.id})`;
+  }
+  // Visibility must be stated: a document without a guard is readable by every chat user, so
+  // that must never happen because an ingestor left a field out.
+  const guarded = Boolean(document.entityRef) || Boolean(document.entityRefs);
+  if (!guarded && document.public !== true) {
+    return `it states neither an entityRef nor public: true, so nobody can tell who may read it (document ${document.id})`;
+  }
+  if (guarded && document.public === true) {
+    return `it has both public: true and an entity guard; say one (document ${document.id})`;
+  }
   if (
     document.updatedAt !== undefined &&
     Number.isNaN(new Date(document.updatedAt).getTime())

@@ -87,6 +87,21 @@ export function runIngestorConformanceTests(
       }
     });
 
+    it('documents without entityRef: states the visibility of every document, an entity guard or public', () => {
+      for (const document of first) {
+        const guarded =
+          Boolean(document.entityRef) || Boolean(document.entityRefs?.length);
+        expect({ id: document.id, guarded, public: document.public }).toEqual(
+          guarded
+            ? { id: document.id, guarded, public: undefined }
+            : { id: document.id, guarded, public: true },
+        );
+      }
+      for (const entityRef of first.flatMap(d => d.entityRefs ?? [])) {
+        expect(entityRef).toMatch(/^[^:/]+:[^:/]+\/[^:/]+$/);
+      }
+    });
+
     it('yields the same document ids on a second run', async () => {
       const second = (await collectIngestorRun(ingestor)).documents;
       expect(second.map(d => d.id).sort()).toEqual(first.map(d => d.id).sort());
