@@ -2,6 +2,12 @@ import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import { buildHybridSearchSql, HybridWeights } from './hybridSearchSql';
 import {
+  applyTermCounts,
+  chunkTsv,
+  countTerms,
+  rebuildTermCounts,
+} from './keywordIndex';
+import {
   EmbeddingModel,
   planVectorIndex,
   VectorIndexPlan,
@@ -34,8 +40,15 @@ export interface StoredDocument {
 /** A chunk as written by the ingestion pipeline, with its vector in pgvector's text form. */
 export interface StoredChunk {
   content: string;
+  /** Hash of the text the vector was made from (see embeddingText), to reuse it. */
   contentHash: string;
   embedding: string;
+  /** Where the chunk is: the document's title(s) (default: the document's title)… */
+  title?: string;
+  /** …and its heading path, e.g. `Installation > Helm`. */
+  section?: string;
+  /** Fragment of the chunk's section in the document's URL, without `#`. */
+  anchor?: string;
 }
 
 /** A search request: the question as text and as a vector. */
@@ -48,7 +61,21 @@ export interface KnowledgeQuery {
   sources?: string[];
   /** Only chunks that belong to these entities. */
   entityRefs?: string[];
+  /**
+   * Only chunks that belong to none of the catalog's entities or to one of these: the
+   * entities the asking user may read. Applied inside both legs of the search, so a user who
+   * may read few entities still gets `limit` chunks when that many exist.
+   */
+  readableEntityRefs?: string[];
+  /**
+   * Which legs rank the results: both fused (the default), or one alone, to measure what
+   * each contributes (the evaluation command does).
+   */
+  mode?: SearchMode;
 }
+
+/** The legs of a search: both fused, the vector leg alone or the keyword leg alone. */
+export type SearchMode = 'hybrid' | 'vector' | 'keyword';
 
 /** One retrieved chunk with the document it came from. */
 export interface KnowledgeSearchResult {
@@ -61,6 +88,10 @@ export interface KnowledgeSearchResult {
   url: string;
   entityRef?: string;
   metadata: JsonObject;
+  /** Heading path of the chunk's section, e.g. `Installation > Helm`. */
+  section?: string;
+  /** Fragment of the chunk's section in `url`, without `#`. */
+  anchor?: string;
   /** Fused reciprocal-rank score; higher is better. */
   score: number;
 }
@@ -76,6 +107,7 @@ export class KnowledgeStore {
   private constructor(
     private readonly knex: Knex,
     private readonly weights: HybridWeights,
+    private readonly textSearchConfig: string,
     private readonly reader?: {
       knex: Knex;
       onError: (error: unknown) => void;
@@ -85,18 +117,37 @@ export class KnowledgeStore {
   /**
    * Wraps an already migrated database. With `readReplica`, searches read from it and
    * everything else (writes, index preparation) stays on `knex`; a search the replica
-   * fails is reported through `onError` and retried on `knex`.
+   * fails is reported through `onError` and retried on `knex`. `textSearchConfig` is the
+   * Postgres text-search configuration (language) of the keyword index, `english` by default.
    */
   static create(options: {
     knex: Knex;
     weights?: HybridWeights;
+    textSearchConfig?: string;
     readReplica?: { knex: Knex; onError: (error: unknown) => void };
   }): KnowledgeStore {
     return new KnowledgeStore(
       options.knex,
-      options.weights ?? { vectorWeight: 1, textWeight: 1 },
+      options.weights ?? { vectorWeight: 0.5, textWeight: 1 },
+      options.textSearchConfig ?? 'english',
       options.readReplica,
     );
+  }
+
+  /** Fails with a clear message when the text-search configuration does not exist. */
+  async checkTextSearchConfig(): Promise<void> {
+    const { rows } = await this.knex.raw(
+      'SELECT 1 FROM pg_ts_config WHERE cfgname = ?',
+      [this.textSearchConfig],
+    );
+    if (rows.length === 0) {
+      const { rows: known } = await this.knex.raw(
+        'SELECT cfgname FROM pg_ts_config ORDER BY cfgname',
+      );
+      throw new Error(
+        `Invalid config aiAssistant.storage.pgVector.hybrid.textSearchConfig: the database has no text search configuration '${this.textSearchConfig}'; use one of ${known.map((row: { cfgname: string }) => row.cfgname).join(', ')}`,
+      );
+    }
   }
 
   /**
@@ -194,12 +245,16 @@ export class KnowledgeStore {
     return result;
   }
 
-  /** Replaces a document and all of its chunks in one transaction. */
+  /**
+   * Replaces a document and all of its chunks in one transaction, and updates the keyword
+   * index's term counts by the difference.
+   */
   async writeDocument(
     document: StoredDocument,
     chunks: StoredChunk[],
     modelKey: string,
   ): Promise<void> {
+    const key = { source: document.source, ids: [document.documentId] };
     await this.knex.transaction(async trx => {
       await trx('documents')
         .insert({
@@ -218,10 +273,10 @@ export class KnowledgeStore {
         })
         .onConflict(['source', 'document_id'])
         .merge();
+      const removed = await countTerms(trx, key.source, key.ids);
       await trx('embeddings')
         .where({ source: document.source, document_id: document.documentId })
         .delete();
-      const metadata = JSON.stringify(document.metadata);
       // In statements of at most INSERT_ROWS chunks: a vector's text form is ~20 KB, so one
       // statement for a 2,000-chunk page would build a 40 MB query in memory.
       for (let start = 0; start < chunks.length; start += INSERT_ROWS) {
@@ -232,13 +287,22 @@ export class KnowledgeStore {
             chunk_index: start + offset,
             content: chunk.content,
             content_hash: chunk.contentHash,
-            metadata,
+            metadata: JSON.stringify({
+              ...document.metadata,
+              ...(chunk.section && { section: chunk.section }),
+              ...(chunk.anchor && { anchor: chunk.anchor }),
+            }),
             entity_ref: document.entityRef ?? null,
             embedding: chunk.embedding,
             embedding_model: modelKey,
+            tsv: chunkTsv(trx, this.textSearchConfig, {
+              ...chunk,
+              title: chunk.title ?? document.title,
+            }),
           })),
         );
       }
+      await applyTermCounts(trx, key.source, key.ids, removed);
     });
   }
 
@@ -250,11 +314,23 @@ export class KnowledgeStore {
     source: string,
     keep: ReadonlySet<string>,
   ): Promise<{ documents: number; chunks: number }> {
-    // Chunks go with their document (ON DELETE CASCADE); chunk_count says how many.
-    const deleted: Array<{ chunk_count: number }> = await this.knex('documents')
-      .where({ source })
-      .whereNot(this.knex.raw('document_id = ANY(?)', [[...keep]]))
-      .delete(['chunk_count']);
+    const deleted = await this.knex.transaction(async trx => {
+      const gone: string[] = (
+        await trx('documents')
+          .where({ source })
+          .whereNot(trx.raw('document_id = ANY(?)', [[...keep]]))
+          .select('document_id')
+      ).map(row => row.document_id);
+      if (gone.length === 0) return [];
+      const removed = await countTerms(trx, source, gone);
+      // Chunks go with their document (ON DELETE CASCADE); chunk_count says how many.
+      const rows: Array<{ chunk_count: number }> = await trx('documents')
+        .where({ source })
+        .whereIn('document_id', gone)
+        .delete(['chunk_count']);
+      await applyTermCounts(trx, source, gone, removed);
+      return rows;
+    });
     return {
       documents: deleted.length,
       chunks: deleted.reduce((sum, row) => sum + row.chunk_count, 0),
@@ -276,8 +352,20 @@ export class KnowledgeStore {
         WHERE i.indrelid = 'embeddings'::regclass
            OR i.indrelid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'embeddings'::regclass)`,
     );
+    // Terms whose last chunk went: their rows only slow the keyword leg's term look-up.
+    await this.knex.raw(
+      `DELETE FROM keyword_terms WHERE chunks <= 0 AND lexeme <> ''`,
+    );
     await this.knex.raw('ANALYZE embeddings');
     await this.knex.raw('ANALYZE documents');
+  }
+
+  /**
+   * Recounts the keyword index's term frequencies from every stored chunk. Ingestion keeps
+   * them current; this is for chunks loaded by other means (bulk loads, partial restores).
+   */
+  async rebuildKeywordIndex(): Promise<void> {
+    await rebuildTermCounts(this.knex);
   }
 
   /** Counts stored documents and chunks, per ingestor. */
@@ -314,6 +402,8 @@ export class KnowledgeStore {
       url: row.url,
       entityRef: row.entity_ref ?? undefined,
       metadata: row.metadata,
+      section: row.metadata?.section,
+      anchor: row.metadata?.anchor,
       score: Number(row.score),
     }));
   }
@@ -343,6 +433,7 @@ export class KnowledgeStore {
       model,
       query,
       this.weights,
+      this.textSearchConfig,
     );
     // Asked before the transaction: the embedded database has a single connection.
     const iterative = await this.supportsIterativeScan();

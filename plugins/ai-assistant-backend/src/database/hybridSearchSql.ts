@@ -1,78 +1,139 @@
 import type { Knex } from 'knex';
 import pgvector from 'pgvector';
+import { keywordText } from '../ingestion/keywordText';
 import type { KnowledgeQuery } from './KnowledgeStore';
 import type { EmbeddingModel, VectorIndexPlan } from './vectorIndex';
 
-/** Weights of the two legs of hybrid search in reciprocal rank fusion. */
+/** Weights of the two legs of hybrid search in their convex combination. */
 export interface HybridWeights {
   vectorWeight: number;
   textWeight: number;
 }
 
-// The usual constant of reciprocal rank fusion: damps the advantage of the very first ranks.
-const RRF_K = 60;
-const TEXT_SEARCH_CONFIG = 'english';
+// The keyword leg matches chunks by the question's rarest terms only, adding terms from the
+// rarest up while the chunks they match (their document frequencies summed) stay within this
+// many; the other terms still add to the score of the chunks found. So a common word never
+// makes the leg score a large share of the corpus, and its cost is bounded whatever the
+// corpus size (Elasticsearch's "common terms" cut-off, by count).
+const MATCH_BUDGET = 2_000;
+
+// Terms of a question that score at all: the rarest few carry all the signal.
+const MAX_TERMS = 12;
+
+// ts_rank normalisation 1: divides by 1 + log(length), so long chunks do not win by size.
+const LENGTH_NORMALISATION = 1;
+
+// Later chunks of a document already ranked count this much less each, so that results
+// cover several documents rather than several chunks of one.
+const SAME_DOCUMENT_DECAY = 0.5;
 
 /**
- * The hybrid search statement. The vector leg orders by the exact expression the HNSW index
- * is built on and filters on its partial-index predicate, so the planner can use it; the text
- * leg ORs the query's lexemes (plainto_tsquery ANDs them, too strict for questions) and is
- * served by the GIN index. Both legs over-fetch candidates, then reciprocal rank fusion ranks
- * their union.
+ * The hybrid search statement.
+ *
+ * The vector leg orders by the exact expression the HNSW index is built on and filters on
+ * its partial-index predicate, so the planner can use it.
+ *
+ * The keyword leg ranks like a search engine: each term of the question weighs its inverse
+ * document frequency (BM25's, from `keyword_terms`), times `ts_rank` of the chunk for that
+ * term alone (term frequency, saturating, normalised by length). A chunk's `tsv` holds its
+ * title and heading path too (see chunkTsv), so a term of its section counts like one of
+ * its text. Chunks are matched through the GIN index by the rarest terms only (see
+ * MATCH_BUDGET).
+ *
+ * The legs are fused by a convex combination of their min-max normalised scores (Bruch et
+ * al., "An Analysis of Fusion Functions for Hybrid Retrieval", 2023: better than reciprocal
+ * rank fusion, which throws away how far ahead a leg's first hit is); later chunks of a
+ * document decay.
  */
 export function buildHybridSearchSql(
   plan: VectorIndexPlan,
   model: EmbeddingModel,
   query: KnowledgeQuery,
   weights: HybridWeights,
+  textSearchConfig = 'english',
 ): { sql: string; bindings: Knex.RawBinding[]; candidates: number } {
   const candidates = Math.max(query.limit * 4, 40);
   const filters: string[] = [];
   const filterBindings: Knex.RawBinding[] = [];
   if (query.sources) {
-    filters.push('AND source = ANY(?)');
+    filters.push('AND e.source = ANY(?)');
     filterBindings.push(query.sources);
   }
   if (query.entityRefs) {
-    filters.push('AND entity_ref = ANY(?)');
+    filters.push('AND e.entity_ref = ANY(?)');
     filterBindings.push(query.entityRefs);
   }
+  if (query.readableEntityRefs) {
+    filters.push('AND (e.entity_ref IS NULL OR e.entity_ref = ANY(?))');
+    filterBindings.push(query.readableEntityRefs);
+  }
   const filterSql = filters.join(' ');
+  const mode = query.mode ?? 'hybrid';
+  const vectorOn = mode !== 'keyword';
+  const keywordOn = mode !== 'vector';
 
   const sql = `
     WITH vec AS (
-      SELECT id, row_number() OVER () AS rank FROM (
-        SELECT id FROM embeddings
-        WHERE embedding_model = ? ${filterSql}
-        ORDER BY ${plan.column} <=> ?::${plan.cast}
+      SELECT id, 1 - distance AS sim, row_number() OVER () AS rank FROM (
+        SELECT e.id, ${plan.column} <=> ?::${plan.cast} AS distance FROM embeddings e
+        WHERE e.embedding_model = ? ${filterSql} ${vectorOn ? '' : 'AND false'}
+        ORDER BY distance
         LIMIT ?
       ) nearest
-    ), q AS (
-      SELECT replace(plainto_tsquery('${TEXT_SEARCH_CONFIG}', ?)::text, ' & ', ' | ')::tsquery AS query
+    ), terms AS (
+      SELECT lexeme, idf, matched,
+             ('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''')::tsquery AS term
+      FROM (
+        SELECT t.lexeme,
+               ln(1 + (n.chunks - t.chunks + 0.5) / (t.chunks + 0.5)) AS idf,
+               sum(t.chunks) OVER (ORDER BY t.chunks, t.lexeme) - t.chunks < ? AS matched
+        FROM keyword_terms t,
+             (SELECT greatest(chunks, 1) AS chunks FROM keyword_terms WHERE lexeme = '') n
+        WHERE t.lexeme = ANY(tsvector_to_array(to_tsvector(?::regconfig, ?)))
+          AND t.lexeme <> '' AND t.chunks > 0
+        ORDER BY t.chunks, t.lexeme
+        LIMIT ${MAX_TERMS}
+      ) ranked
     ), txt AS (
-      SELECT id, row_number() OVER () AS rank FROM (
-        SELECT id FROM embeddings, q
-        WHERE tsv @@ q.query ${filterSql}
-        ORDER BY ts_rank_cd(tsv, q.query) DESC, id
+      SELECT id, score AS kw, row_number() OVER (ORDER BY score DESC, id) AS rank FROM (
+        SELECT e.id, sum(terms.idf * ts_rank(e.tsv, terms.term, ${LENGTH_NORMALISATION})) AS score
+        FROM embeddings e, terms
+        WHERE e.tsv @@ (SELECT tsquery_or_agg FROM (
+                SELECT string_agg(term::text, ' | ')::tsquery AS tsquery_or_agg FROM terms WHERE matched
+              ) q)
+          ${filterSql} ${keywordOn ? '' : 'AND false'}
+        GROUP BY e.id
+        ORDER BY score DESC, e.id
         LIMIT ?
       ) best
+    ), fused AS (
+      SELECT e.id, e.source, e.document_id, e.chunk_index, e.content, e.entity_ref, e.metadata,
+             ?::float8 * COALESCE((vec.sim - vec_range.low) / nullif(vec_range.high - vec_range.low, 0), 0)
+           + ?::float8 * COALESCE((txt.kw - txt_range.low) / nullif(txt_range.high - txt_range.low, 0), 0) AS score
+      FROM (SELECT id FROM vec UNION SELECT id FROM txt) hits
+      JOIN embeddings e ON e.id = hits.id
+      LEFT JOIN vec ON vec.id = e.id
+      LEFT JOIN txt ON txt.id = e.id
+      CROSS JOIN (SELECT min(sim) AS low, max(sim) AS high FROM vec) vec_range
+      CROSS JOIN (SELECT min(kw) AS low, max(kw) AS high FROM txt) txt_range
+    ), ranked AS (
+      SELECT fused.*, row_number() OVER (PARTITION BY source, document_id ORDER BY score DESC, id) AS nth
+      FROM fused
     )
-    SELECT e.id, e.source, e.document_id, e.chunk_index, e.content, e.entity_ref, e.metadata,
-           d.title, d.url,
-           COALESCE(?::float8 / (${RRF_K} + vec.rank), 0) + COALESCE(?::float8 / (${RRF_K} + txt.rank), 0) AS score
-    FROM (SELECT id FROM vec UNION SELECT id FROM txt) hits
-    JOIN embeddings e ON e.id = hits.id
-    JOIN documents d ON d.source = e.source AND d.document_id = e.document_id
-    LEFT JOIN vec ON vec.id = e.id
-    LEFT JOIN txt ON txt.id = e.id
-    ORDER BY score DESC, e.id
+    SELECT r.id, r.source, r.document_id, r.chunk_index, r.content, r.entity_ref, r.metadata,
+           d.title, d.url, r.score * power(${SAME_DOCUMENT_DECAY}, r.nth - 1) AS score
+    FROM ranked r
+    JOIN documents d ON d.source = r.source AND d.document_id = r.document_id
+    ORDER BY score DESC, r.id
     LIMIT ?`;
   const bindings: Knex.RawBinding[] = [
+    String(pgvector.toSql(query.vector)),
     model.key,
     ...filterBindings,
-    String(pgvector.toSql(query.vector)),
     candidates,
-    query.text,
+    MATCH_BUDGET,
+    textSearchConfig,
+    keywordText(query.text),
     ...filterBindings,
     candidates,
     weights.vectorWeight,
