@@ -10,8 +10,13 @@ export interface AiAssistantSource {
   documentId: string;
   /** Human readable title of the document. */
   title: string;
-  /** Where a person can read the document. */
+  /**
+   * Where a person can read the document; with the section's fragment (`#anchor`) when the
+   * chunk came from a section that has one (markdown headings, TechDocs sections).
+   */
   url: string;
+  /** Heading path of the section the chunk came from, e.g. `Installation > Helm`. */
+  section?: string;
   /** The catalog entity the document belongs to, when known. */
   entityRef?: string;
   /** Relevance of the chunk to the question; higher is better. */

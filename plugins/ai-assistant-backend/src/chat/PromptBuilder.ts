@@ -1,3 +1,4 @@
+import { sectionUrl } from './sectionUrl';
 import type { ChatMessage } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import {
   AIMessage,
@@ -53,7 +54,7 @@ export class PromptBuilder {
     }
     const sources = chunks.map(
       (chunk, index) =>
-        `<source n="${index + 1}" title=${JSON.stringify(chunk.title)} url=${JSON.stringify(chunk.url)}>\n${escapeSource(chunk.content)}\n</source>`,
+        `<source n="${index + 1}" title=${JSON.stringify(chunk.title)}${chunk.section ? ` section=${JSON.stringify(chunk.section)}` : ''} url=${JSON.stringify(sectionUrl(chunk.url, chunk.anchor))}>\n${escapeSource(chunk.content)}\n</source>`,
     );
     return [...rules, '', 'Sources:', ...sources].join('\n');
   }

@@ -150,7 +150,11 @@ export function Markdown(props: MarkdownProps) {
               target="_blank"
               rel="noopener noreferrer"
               className={classes.citation}
-              title={source.title}
+              title={
+                source.section
+                  ? `${source.title} › ${source.section}`
+                  : source.title
+              }
               aria-label={`Source ${number}: ${source.title}`}
             >
               [{number}]
