@@ -46,7 +46,7 @@ export class FolderIngestor implements Ingestor {
         markdown: MARKDOWN.has(extname(id).toLowerCase()),
         // A folder on the evaluator's disk: every question may see every document.
         public: true,
-      } as IngestionDocument;
+      };
     }
   }
 }
