@@ -26,6 +26,7 @@ const offered = async (settings: {
     await new ToolSet({
       tools,
       permissions: new RecordingPermissions(),
+      callLimits: { maxCallsPerRound: 5, maxCallsPerAnswer: 10 },
       ...settings,
     }).forUser(mockCredentials.user())
   ).map(t => t.name);

@@ -5,13 +5,19 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { AiAssistantTool } from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import {
+  ToolCallBudget,
+  type ToolCallLimits,
+  type ToolCallRateLimit,
+} from './ToolCallBudget';
 
 /**
  * Every tool the assistant knows (built-in and from modules), and the subset one user is
  * offered: tools that change state (`mutating`) only when an admin enabled them, all at once
  * (`aiAssistant.tools.allowMutating`) or by name (`aiAssistant.tools.enabledMutatingTools`),
  * and tools with a permission only when the user has it. Tools run with the asking user's
- * credentials (see streamAnswer), never the plugin's own.
+ * credentials (see streamAnswer), never the plugin's own, and within a per-answer
+ * {@link ToolCallBudget}.
  */
 export class ToolSet {
   constructor(
@@ -21,8 +27,21 @@ export class ToolSet {
       allowMutating: boolean;
       /** Names of mutating tools enabled one by one. Default: none. */
       enabledMutatingTools?: string[];
+      /** Caps on the tool calls of one answer. */
+      callLimits: ToolCallLimits;
+      /** The chat rate limit, which tool calls after the first of an answer count against. */
+      rateLimit?: ToolCallRateLimit;
     },
   ) {}
+
+  /** A fresh budget of tool calls for one answer of the user. */
+  budget(userRef: string): ToolCallBudget {
+    return new ToolCallBudget({
+      ...this.options.callLimits,
+      userRef,
+      rateLimit: this.options.rateLimit,
+    });
+  }
 
   /** The tools to offer the model for one answer, checked in one batched call. */
   async forUser(

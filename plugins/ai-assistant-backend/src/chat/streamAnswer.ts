@@ -19,6 +19,7 @@ import {
 } from '@langchain/core/messages';
 import type { ToolInvocationObserver } from '../logging/toolInvocations';
 import type { ChatEventSink } from './sse';
+import type { ToolCallBudget } from './ToolCallBudget';
 
 /** What one answer produced so far; kept by the caller so a stopped answer can be stored. */
 export interface AnswerProgress {
@@ -43,7 +44,8 @@ export class FailedBeforeFirstTokenError extends Error {
 /**
  * Streams one model's answer into the sink: text deltas as they arrive, and rounds of tool
  * calls (each shown as `tool` events) until the model answers without calling tools or
- * `maxSteps` rounds are used up, after which it must answer without tools.
+ * `maxSteps` rounds are used up, after which it must answer without tools. Calls the budget
+ * refuses are not run and not shown; the model gets the reason as their result.
  */
 export async function streamAnswer(options: {
   model: AiAssistantModel;
@@ -59,6 +61,8 @@ export async function streamAnswer(options: {
   onFirstToken?: () => void;
   /** Told about every tool call, for logs and the audit trail. */
   observeTool?: ToolInvocationObserver;
+  /** Which tool calls may run; calls it refuses get its reason as their result. */
+  budget?: ToolCallBudget;
 }): Promise<void> {
   const { model, tools, sink, signal, progress } = options;
   const chatModel = model.chatModel;
@@ -92,8 +96,12 @@ export async function streamAnswer(options: {
       return;
     }
     conversation.push(message!);
-    for (const call of calls) {
-      const result = await runTool(tools, call, options, sink);
+    for (const [index, call] of calls.entries()) {
+      // A refused call still needs a result: every call of a turn must be answered.
+      const refusal = await options.budget?.admit(index);
+      const result = refusal
+        ? { error: refusal }
+        : await runTool(tools, call, options, sink);
       conversation.push(
         new ToolMessage({
           content: JSON.stringify(result),
