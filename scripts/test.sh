@@ -32,6 +32,22 @@ if [ -z "${!pg_var:-}" ]; then
 fi
 [ -n "${!pg_var:-}" ] && echo "Postgres + pgvector suites run against ${!pg_var%%@*}@..." >&2
 
+# A Redis server for the suites that run several backends on one shared Backstage cache (the
+# chat rate limit across replicas). Backstage's own TestCaches read the same variable.
+redis_var=BACKSTAGE_TEST_CACHE_REDIS7_CONNECTION_STRING
+if [ -z "${!redis_var:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    export "$redis_var=$(bash .ci/setup-redis.sh)"
+  elif [ -n "${CI:-}" ]; then
+    echo "error: $redis_var is not set and no local Redis can be set up; CI must run the shared-cache suites" >&2
+    exit 1
+  else
+    echo "warning: $redis_var is not set, and .ci/setup-redis.sh needs root and apt-get;" >&2
+    echo "         the shared-cache (several backends) suites are skipped. Point $redis_var at a Redis server to run them." >&2
+  fi
+fi
+[ -n "${!redis_var:-}" ] && echo "Shared-cache suites run against Redis at ${!redis_var}" >&2
+
 # PGlite imports Node built-ins dynamically, which jest supports only with VM modules.
 export NODE_OPTIONS="${NODE_OPTIONS:-} --experimental-vm-modules --no-warnings=ExperimentalWarning"
 
@@ -60,6 +76,24 @@ if { [ -n "${AI_ASSISTANT_RELEASE_CHECKS:-}" ] || { [ -n "${CI:-}" ] && [ $# -eq
       echo "$check: FAILED after $(( $(date +%s) - check_started ))s" >&2
     fi
   done
+fi
+
+# The retrieval quality gate (docs/retrieval-quality.md) on the open golden set beside the
+# repository, on full runs; it counts as one test. Outside CI a missing set skips it.
+if [ $# -eq 0 ]; then
+  if [ -d ../shared/eval/cert-manager-docs/corpus ] || [ -n "${CI:-}" ]; then
+    check_started=$(date +%s)
+    if bash scripts/check-retrieval-quality.sh >&2; then
+      checks_passed=$((checks_passed + 1))
+      echo "check-retrieval-quality: passed in $(( $(date +%s) - check_started ))s" >&2
+    else
+      checks_failed=$((checks_failed + 1))
+      status=1
+      echo "check-retrieval-quality: FAILED after $(( $(date +%s) - check_started ))s" >&2
+    fi
+  else
+    echo "warning: ../shared/eval/cert-manager-docs is missing; retrieval quality gate skipped" >&2
+  fi
 fi
 
 # Browser end-to-end tests (packages/e2e-tests): the built dev app, served by the dev backend,

@@ -1,7 +1,9 @@
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import { TestDatabases } from '@backstage/backend-test-utils';
+import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import type { AddressInfo } from 'node:net';
+import request from 'supertest';
 import {
   startChatBackend,
   waitFor,
@@ -9,6 +11,7 @@ import {
 } from './__testUtils__/chatBackend';
 import { doc } from './__testUtils__/fakes';
 import { knowledgeTestDatabases } from './__testUtils__/knowledgeDatabases';
+import { sharedTestCache } from './__testUtils__/sharedCache';
 import {
   isTitleRequest,
   ScriptedChatModel,
@@ -17,14 +20,36 @@ import {
 
 jest.setTimeout(180_000);
 
+// Backstage's cache service never closes its Redis clients (a backend process just exits);
+// the test closes the ones its backends opened, so the jest worker can exit cleanly.
+const mockRedisClients: Array<{ disconnect(): Promise<void> }> = [];
+jest.mock('@keyv/redis', () => {
+  const actual = jest.requireActual('@keyv/redis');
+  class ClosableKeyvRedis extends actual.default {
+    constructor(...args: unknown[]) {
+      super(...args);
+      mockRedisClients.push(this as any);
+    }
+  }
+  return { ...actual, __esModule: true, default: ClosableKeyvRedis };
+});
+afterAll(async () => {
+  await Promise.allSettled(mockRedisClients.splice(0).map(c => c.disconnect()));
+});
+
 // Fails in CI when no PostgreSQL server is configured, like every Postgres suite.
 const { ids } = knowledgeTestDatabases();
 const postgres = ids.filter(id => id === 'POSTGRES_15');
 const fresh = postgres.length
   ? TestDatabases.create({ ids: ['POSTGRES_15'] })
   : undefined;
+// Redis as the Backstage cache the replicas share; also required in CI.
+const redis = sharedTestCache();
 
-function replica(knex: Knex) {
+function replica(
+  knex: Knex,
+  extra: { cache?: JsonObject; config?: JsonObject } = {},
+) {
   const model = new ScriptedChatModel(messages =>
     isTitleRequest(messages) ? { tokens: ['Argo'] } : { tokens: ['Argo CD.'] },
   );
@@ -33,7 +58,9 @@ function replica(knex: Knex) {
     models: [scriptedModel('scripted/one', model)],
     // Backstage's real scheduler, which keeps its state in the shared database.
     features: [schedulerServiceFactory],
+    cache: extra.cache,
     config: {
+      ...extra.config,
       ingestion: {
         schedule: {
           frequency: { hours: 1 },
@@ -110,6 +137,56 @@ describe.each(postgres.map(id => [id]))(
           expect(events.at(-1)?.type).toBe('done');
         }
         await Promise.all(backends.map(b => waitForTitle(b, 'Argo')));
+      } finally {
+        await Promise.all(backends.map(b => b.stop()));
+      }
+    });
+  },
+);
+
+// Security review finding 12: the chat rate limit was kept in each process's memory, so with
+// N replicas behind a load balancer a user got N times the limit.
+describe.each(redis.available ? postgres.map(id => [id]) : [])(
+  'Security review 12: several backends on one %s database and one Redis cache',
+  id => {
+    it("hold one user's chat rate limit across both backends", async () => {
+      const knex = await fresh!.init(id);
+      const cache = await redis.init();
+      const limit = {
+        chat: { rateLimit: { requests: 4, window: { hours: 1 } } },
+      };
+      const backends = await Promise.all([
+        replica(knex, { cache, config: limit }),
+        replica(knex, { cache, config: limit }),
+      ]);
+      try {
+        const ask = (n: number) =>
+          request(backends[n % 2].server)
+            .post('/api/ai-assistant/chat')
+            .set('Authorization', backends[n % 2].auth('user:default/a'))
+            .send({ message: `question ${n}` });
+        // Alternately to each backend: four answers, then 429 from either.
+        for (let n = 0; n < 4; n++) {
+          expect((await ask(n)).status).toBe(200);
+        }
+        for (const n of [4, 5]) {
+          const limited = await ask(n);
+          expect(limited.status).toBe(429);
+          expect(limited.body.error.message).toMatch(
+            /the limit is 4 per 3600 seconds per user \(aiAssistant\.chat\.rateLimit\)/,
+          );
+          expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+        }
+        // Another user has their own limit.
+        const other = await backends[1].chat(
+          { message: 'How to deploy?' },
+          { user: 'user:default/b' },
+        );
+        expect(other.events.at(-1)?.type).toBe('done');
+        await Promise.all([
+          waitForTitle(backends[0], 'Argo'),
+          waitForTitle(backends[1], 'Argo', 'user:default/b'),
+        ]);
       } finally {
         await Promise.all(backends.map(b => b.stop()));
       }

@@ -5,6 +5,7 @@ import {
   createServiceFactory,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
+import { cacheServiceFactory } from '@backstage/backend-defaults/cache';
 import {
   mockCredentials,
   mockServices,
@@ -82,6 +83,11 @@ export interface ChatBackendOptions {
   knex?: Knex;
   /** More features or service factories, e.g. a real metrics or auditor service. */
   features?: BackendFeature[];
+  /**
+   * `backend.cache` config, e.g. `{ store: 'redis', connection }`; with it the backend uses
+   * Backstage's real cache service instead of the per-backend in-memory mock.
+   */
+  cache?: JsonObject;
 }
 
 /**
@@ -124,6 +130,7 @@ export async function startChatBackend(options: ChatBackendOptions) {
       module,
       mockServices.rootConfig.factory({
         data: {
+          ...(options.cache ? { backend: { cache: options.cache } } : {}),
           aiAssistant: {
             ingestion: {
               schedule: {
@@ -145,6 +152,7 @@ export async function startChatBackend(options: ChatBackendOptions) {
       ...(options.knex
         ? [mockServices.database.factory({ knex: options.knex })]
         : []),
+      ...(options.cache ? [cacheServiceFactory] : []),
       ...(options.features ?? []),
     ],
   });

@@ -50,6 +50,57 @@ describe.each(databases.eachId())('ConversationStore on %s', databaseId => {
     });
   });
 
+  it('Security review 12: pages the messages of a conversation, newest page first, with a cursor for older ones', async () => {
+    const store = ConversationStore.create({
+      knex: await databases.init(databaseId),
+    });
+    const user = 'user:default/a';
+    const conversation = await store.createConversation(user, 'Long');
+    for (let i = 0; i < 7; i++) {
+      await store.addMessage(conversation.id, {
+        role: i % 2 ? 'assistant' : 'user',
+        content: `m${i}`,
+      });
+    }
+    const contents = (page: { messages: Array<{ content: string }> }) =>
+      page.messages.map(m => m.content);
+
+    const newest = await store.listMessagesPage(conversation.id, user, {
+      limit: 3,
+    });
+    expect(contents(newest)).toEqual(['m4', 'm5', 'm6']);
+    expect(newest.hasOlderMessages).toBe(true);
+    const middle = await store.listMessagesPage(conversation.id, user, {
+      limit: 3,
+      before: newest.messages[0].id,
+    });
+    expect(contents(middle)).toEqual(['m1', 'm2', 'm3']);
+    expect(middle.hasOlderMessages).toBe(true);
+    const oldest = await store.listMessagesPage(conversation.id, user, {
+      limit: 3,
+      before: middle.messages[0].id,
+    });
+    expect(contents(oldest)).toEqual(['m0']);
+    expect(oldest.hasOlderMessages).toBe(false);
+
+    // A cursor that is not a message of this conversation is bad input.
+    const other = await store.createConversation(user, 'Other');
+    const foreign = await store.addMessage(other.id, {
+      role: 'user',
+      content: 'x',
+    });
+    await expect(
+      store.listMessagesPage(conversation.id, user, {
+        limit: 3,
+        before: foreign.id,
+      }),
+    ).rejects.toThrow(/before.*not a message of this conversation/);
+    // Another user's conversation stays missing.
+    await expect(
+      store.listMessagesPage(conversation.id, 'user:default/b', { limit: 3 }),
+    ).rejects.toThrow(NotFoundError);
+  });
+
   it("treats another user's conversations and messages as missing", async () => {
     const store = ConversationStore.create({
       knex: await databases.init(databaseId),

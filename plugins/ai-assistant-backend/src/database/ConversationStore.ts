@@ -226,6 +226,53 @@ export class ConversationStore {
   }
 
   /**
+   * One page of the messages of a conversation of the user, oldest first: the newest `limit`,
+   * or the `limit` before the message `before`. Ordered like {@link listMessages}, by creation
+   * time then id, so the cursor is stable while new messages arrive.
+   */
+  async listMessagesPage(
+    conversationId: string,
+    userRef: string,
+    page: { limit: number; before?: string },
+  ): Promise<{ messages: ChatMessage[]; hasOlderMessages: boolean }> {
+    await this.getConversation(conversationId, userRef);
+    const query = this.knex('conversation').where({
+      conversation_id: conversationId,
+    });
+    if (page.before !== undefined) {
+      const cursor = UUID.test(page.before)
+        ? await this.knex('conversation')
+            .where({ id: page.before, conversation_id: conversationId })
+            .first('created_at', 'id')
+        : undefined;
+      if (!cursor) {
+        throw new InputError(
+          `Invalid query: before: ${page.before} is not a message of this conversation`,
+        );
+      }
+      query.where(older =>
+        older
+          .where('created_at', '<', cursor.created_at)
+          .orWhere(tie =>
+            tie
+              .where('created_at', '=', cursor.created_at)
+              .andWhere('id', '<', cursor.id),
+          ),
+      );
+    }
+    const rows = await query
+      .orderBy([
+        { column: 'created_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(page.limit + 1);
+    return {
+      messages: rows.slice(0, page.limit).reverse().map(toMessage),
+      hasOlderMessages: rows.length > page.limit,
+    };
+  }
+
+  /**
    * Stores the user's rating of an assistant message of one of their conversations; a second
    * rating replaces the first.
    */

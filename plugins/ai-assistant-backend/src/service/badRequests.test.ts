@@ -313,7 +313,18 @@ function buildCorpus(ids: {
     });
   }
   for (const path of ['/models', '/conversations/{own}', '/conversations']) {
-    for (const query of ['x=1', 'limit=5']) {
+    // A conversation takes a message page (`limit`, `before`), the others no query at all.
+    const queries =
+      path === '/conversations/{own}'
+        ? [
+            'x=1',
+            'limit=201',
+            'limit=0',
+            'before=nope',
+            'before=00000000-0000-4000-8000-000000000000',
+          ]
+        : ['x=1', 'limit=5'];
+    for (const query of queries) {
       const method = path === '/conversations' ? 'DELETE' : 'GET';
       corpus.push({
         what: `${method} ${path}?${query}`,

@@ -7,13 +7,16 @@ import {
   aiAssistantChatPermission,
   chatRequestSchema,
   feedbackRequestSchema,
+  getConversationQuerySchema,
   listConversationsQuerySchema,
   renameConversationRequestSchema,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type express from 'express';
+import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { ChatService } from '../chat/ChatService';
 import type { ModelRouter } from '../chat/ModelRouter';
+import { chatFailure, FAILURE_MESSAGES } from '../chat/failures';
 import { SseWriter } from '../chat/sse';
 import type { ConversationStore } from '../database/ConversationStore';
 import { audited } from './audited';
@@ -92,9 +95,9 @@ export function addChatRoutes(
     options;
 
   // Before any parsing or database work, so a flood costs as little as possible.
-  const takeChatRequest = (res: express.Response, userRef: string) => {
+  const takeChatRequest = async (res: express.Response, userRef: string) => {
     try {
-      options.rateLimiter?.take(userRef);
+      await options.rateLimiter?.take(userRef);
     } catch (error) {
       if (error instanceof RateLimitedError) {
         res.setHeader('Retry-After', String(error.retryAfterSeconds));
@@ -114,7 +117,7 @@ export function addChatRoutes(
 
   router.post('/chat', async (req, res) => {
     const credentials = await chatUser(req);
-    takeChatRequest(res, credentials.principal.userEntityRef);
+    await takeChatRequest(res, credentials.principal.userEntityRef);
     rejectQuery(req);
     const body = parse(chatRequestSchema, req.body, 'chat request');
     const prepared = await chat.prepare(body, credentials, req);
@@ -131,14 +134,15 @@ export function addChatRoutes(
       await chat.answer(prepared, sse, stop.signal);
     } catch (error) {
       // E.g. the database went away mid-answer. Its details are for the logs, not the user.
-      logger.error('AI assistant chat failed', error);
+      const errorId = randomUUID();
+      logger.error(`AI assistant chat failed (error id ${errorId})`, error);
       sse.send({
         type: 'error',
-        data: {
-          code: 'internal_error',
-          message:
-            'The assistant could not finish this answer because of a server error; try again. Administrators find the cause in the backend logs.',
-        },
+        data: chatFailure(
+          'internal_error',
+          FAILURE_MESSAGES.serverError,
+          errorId,
+        ),
       });
     } finally {
       sse.end();
@@ -175,14 +179,22 @@ export function addChatRoutes(
 
   router.get('/conversations/:id', async (req, res) => {
     const { principal } = await chatUser(req);
-    rejectQuery(req);
+    const page = parse(
+      getConversationQuerySchema,
+      singleValues(req.query),
+      'query',
+    );
     const userRef = principal.userEntityRef;
     const conversation = await conversations.getConversation(
       req.params.id,
       userRef,
     );
-    const messages = await conversations.listMessages(conversation.id, userRef);
-    res.json({ ...conversation, messages });
+    const messages = await conversations.listMessagesPage(
+      conversation.id,
+      userRef,
+      page,
+    );
+    res.json({ ...conversation, ...messages });
   });
 
   router.patch('/conversations/:id', async (req, res) => {

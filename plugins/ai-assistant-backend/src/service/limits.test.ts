@@ -1,3 +1,4 @@
+import type { CacheService } from '@backstage/backend-plugin-api';
 import { mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { startChatBackend } from '../__testUtils__/chatBackend';
@@ -63,6 +64,91 @@ describe(`limits on ${mainDatabase}`, () => {
     await backend.stop();
   });
 
+  it('Security review 12: refuses a message with 409 once a conversation holds aiAssistant.conversations.maxMessages, and pages its messages', async () => {
+    const backend = await startChatBackend({
+      models: [scriptedModel('scripted/one', model())],
+      config: { conversations: { maxMessages: 6 } },
+      knex:
+        mainDatabase === 'POSTGRES_15'
+          ? await databases.init(mainDatabase)
+          : undefined,
+    });
+    const first = await backend.chat({ message: 'q0' });
+    const conversationId = first.events[0].data.conversationId;
+    for (let i = 1; i < 3; i++) {
+      const { events } = await backend.chat({
+        message: `q${i}`,
+        conversationId,
+      });
+      expect(events.at(-1)!.type).toBe('done');
+    }
+    // Six messages stored: the next exchange would make eight.
+    const full = await request(backend.server)
+      .post('/api/ai-assistant/chat')
+      .set('Authorization', backend.auth('user:default/a'))
+      .send({ message: 'one more', conversationId });
+    expect(full.status).toBe(409);
+    expect(full.body.error.message).toMatch(
+      /This conversation has reached its limit of 6 messages \(aiAssistant\.conversations\.maxMessages\); start a new conversation/,
+    );
+    // A new conversation still works.
+    const fresh = await backend.chat({ message: 'new topic' });
+    expect(fresh.events.at(-1)!.type).toBe('done');
+
+    // GET /conversations/:id pages: the newest `limit`, then older ones with `before`.
+    const api = request(backend.server);
+    const a = { Authorization: backend.auth('user:default/a') };
+    const all = await backend.conversation(conversationId);
+    expect(all.body.messages.map((m: any) => m.content)).toEqual([
+      'q0',
+      'Hi',
+      'q1',
+      'Hi',
+      'q2',
+      'Hi',
+    ]);
+    expect(all.body.hasOlderMessages).toBe(false);
+    const newest = await api
+      .get(`/api/ai-assistant/conversations/${conversationId}?limit=4`)
+      .set(a);
+    expect(newest.body.messages.map((m: any) => m.content)).toEqual([
+      'q1',
+      'Hi',
+      'q2',
+      'Hi',
+    ]);
+    expect(newest.body.hasOlderMessages).toBe(true);
+    const older = await api
+      .get(
+        `/api/ai-assistant/conversations/${conversationId}?limit=4&before=${newest.body.messages[0].id}`,
+      )
+      .set(a);
+    expect(older.body.messages.map((m: any) => m.content)).toEqual([
+      'q0',
+      'Hi',
+    ]);
+    expect(older.body.hasOlderMessages).toBe(false);
+    for (const query of ['limit=0', 'limit=201', 'before=nope', 'page=2']) {
+      const bad = await api
+        .get(`/api/ai-assistant/conversations/${conversationId}?${query}`)
+        .set(a);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toMatch(/^Invalid query: /);
+    }
+    await backend.stop();
+  });
+
+  it('Security review 12: refuses a message cap below one exchange at startup, naming the key', async () => {
+    await expect(
+      startChatBackend({
+        models: [scriptedModel('scripted/one', model())],
+        config: { conversations: { maxMessages: 1 } },
+      }),
+    ).rejects.toThrow(
+      /aiAssistant\.conversations\.maxMessages: expected at least 2/,
+    );
+  });
+
   it('lets a user delete all of their conversations at once and leaves other users alone', async () => {
     const backend = await startChatBackend({
       models: [scriptedModel('scripted/one', model())],
@@ -105,21 +191,59 @@ describe(`limits on ${mainDatabase}`, () => {
 });
 
 describe('RateLimiter', () => {
-  it('refills one request every window / requests', () => {
+  it('refills one request every window / requests', async () => {
     let now = 0;
     const limiter = new RateLimiter({
       requests: 2,
       windowMs: 10_000,
+      cache: memoryCache(),
       now: () => now,
     });
-    limiter.take('a');
-    limiter.take('a');
-    expect(() => limiter.take('a')).toThrow(/Try again in 5 seconds/);
+    await limiter.take('a');
+    await limiter.take('a');
+    await expect(limiter.take('a')).rejects.toThrow(/Try again in 5 seconds/);
     now = 5_000;
-    limiter.take('a');
-    expect(() => limiter.take('a')).toThrow(/429|Too many/);
+    await limiter.take('a');
+    await expect(limiter.take('a')).rejects.toThrow(/429|Too many/);
+    expect(await limiter.tryTake('b')).toBe(true);
+  });
+
+  it('lets requests through, with a warning, when the cache fails', async () => {
+    const logger = mockServices.logger.mock();
+    const limiter = new RateLimiter({
+      requests: 1,
+      windowMs: 10_000,
+      cache: {
+        ...memoryCache(),
+        get: async () => {
+          throw new Error('connection refused');
+        },
+      },
+      logger,
+    });
+    await limiter.take('a');
+    await limiter.take('a');
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringContaining('the cache failed: Error: connection refused'),
+    );
   });
 });
+
+/** A CacheService over a Map, without expiry: enough for the limiter's arithmetic. */
+function memoryCache(): CacheService {
+  const values = new Map<string, any>();
+  const cache: CacheService = {
+    get: async key => values.get(key),
+    set: async (key, value) => {
+      values.set(key, value);
+    },
+    delete: async key => {
+      values.delete(key);
+    },
+    withOptions: () => cache,
+  };
+  return cache;
+}
 
 describe.each(databases.eachId())('conversation retention on %s', id => {
   it('purges conversations inactive longer than the retention, with their messages, on a schedule', async () => {

@@ -1,6 +1,8 @@
 import type {
+  ChatMessage,
   ChatRequest,
   ConversationDetails,
+  ConversationSummary,
   ModelsResponse,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { http, HttpResponse } from 'msw';
@@ -25,6 +27,11 @@ export function setupFakeBackend() {
   return server;
 }
 
+/** A conversation as the fake backend stores it: with every message. */
+export type StoredConversation = ConversationSummary & {
+  messages: ChatMessage[];
+};
+
 /** What `POST /chat` received, and the stream the test feeds the answer through. */
 export interface ChatExchange {
   request: ChatRequest;
@@ -45,7 +52,7 @@ export class FakeBackend {
     ],
     defaultModelId: 'ollama/llama3.1',
   };
-  conversations: ConversationDetails[] = [];
+  conversations: StoredConversation[] = [];
   readonly chats: ChatExchange[] = [];
   readonly feedback: Array<{ messageId: string; rating: string }> = [];
   private waiters: Array<(exchange: ChatExchange) => void> = [];
@@ -70,11 +77,25 @@ export class FakeBackend {
         offset: 0,
       });
     }),
-    http.get(`${BASE_URL}/conversations/:id`, ({ params }) => {
+    // Pages like the backend: the newest `limit` (default 50), or those before `before`.
+    http.get(`${BASE_URL}/conversations/:id`, ({ params, request }) => {
       const found = this.conversations.find(c => c.id === params.id);
-      return found
-        ? HttpResponse.json(found)
-        : errorResponse(404, 'NotFoundError', 'Conversation not found');
+      if (!found) {
+        return errorResponse(404, 'NotFoundError', 'Conversation not found');
+      }
+      const query = new URL(request.url).searchParams;
+      const limit = Number(query.get('limit') ?? 50);
+      const before = query.get('before');
+      const end = before
+        ? found.messages.findIndex(m => m.id === before)
+        : found.messages.length;
+      const start = Math.max(0, end - limit);
+      const page: ConversationDetails = {
+        ...found,
+        messages: found.messages.slice(start, end),
+        hasOlderMessages: start > 0,
+      };
+      return HttpResponse.json(page);
     }),
     http.patch(`${BASE_URL}/conversations/:id`, async ({ params, request }) => {
       const { title } = (await request.json()) as { title: string };

@@ -42,8 +42,15 @@ export interface AiAssistantApi {
     limit?: number;
     offset?: number;
   }): Promise<ConversationListResponse>;
-  /** A conversation with its messages, oldest first. */
-  getConversation(id: string): Promise<ConversationDetails>;
+  /**
+   * A conversation with one page of its messages, oldest first: the newest `limit` (the
+   * server's default is 50), or with `before` (a message id) the `limit` before that message.
+   * `hasOlderMessages` says whether there are more.
+   */
+  getConversation(
+    id: string,
+    page?: { limit?: number; before?: string },
+  ): Promise<ConversationDetails>;
   renameConversation(id: string, title: string): Promise<ConversationSummary>;
   deleteConversation(id: string): Promise<void>;
   /** Deletes every conversation of the caller. */

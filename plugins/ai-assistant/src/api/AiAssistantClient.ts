@@ -93,8 +93,15 @@ export class AiAssistantClient implements AiAssistantApi {
     return this.json(`/conversations${suffix}`);
   }
 
-  async getConversation(id: string): Promise<ConversationDetails> {
-    return this.json(`/conversations/${encodeURIComponent(id)}`);
+  async getConversation(
+    id: string,
+    page: { limit?: number; before?: string } = {},
+  ): Promise<ConversationDetails> {
+    const query = new URLSearchParams();
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    if (page.before !== undefined) query.set('before', page.before);
+    const suffix = query.toString() ? `?${query}` : '';
+    return this.json(`/conversations/${encodeURIComponent(id)}${suffix}`);
   }
 
   async renameConversation(

@@ -32,12 +32,16 @@ export interface ViewMessage {
 export interface ChatState {
   conversationId?: string;
   messages: ViewMessage[];
+  /** Whether the server holds messages older than the first one shown. */
+  hasOlderMessages?: boolean;
 }
 
 /** What can happen to the conversation on screen. */
 export type ChatAction =
   | { type: 'reset' }
   | { type: 'loaded'; conversation: ConversationDetails }
+  /** A page of messages older than those shown. */
+  | { type: 'olderLoaded'; conversation: ConversationDetails }
   | { type: 'asked'; question: string; userKey: string; assistantKey: string }
   | { type: 'event'; event: ChatStreamEvent }
   | { type: 'failed'; error: MessageError }
@@ -57,17 +61,25 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     case 'loaded':
       return {
         conversationId: action.conversation.id,
-        messages: action.conversation.messages.map(message => ({
-          key: message.id,
-          id: message.id,
-          role: message.role,
-          content: message.content,
-          status: message.status,
-          sources: message.sources,
-          toolCalls: message.toolCalls,
-          error: message.error ? { message: message.error } : undefined,
-        })),
+        messages: action.conversation.messages.map(toViewMessage),
+        hasOlderMessages: action.conversation.hasOlderMessages,
       };
+    case 'olderLoaded': {
+      if (action.conversation.id !== state.conversationId) {
+        return state;
+      }
+      const shown = new Set(state.messages.map(message => message.id));
+      return {
+        ...state,
+        messages: [
+          ...action.conversation.messages
+            .filter(message => !shown.has(message.id))
+            .map(toViewMessage),
+          ...state.messages,
+        ],
+        hasOlderMessages: action.conversation.hasOlderMessages,
+      };
+    }
     case 'asked':
       return {
         ...state,
@@ -107,6 +119,21 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
     default:
       return state;
   }
+}
+
+function toViewMessage(
+  message: ConversationDetails['messages'][number],
+): ViewMessage {
+  return {
+    key: message.id,
+    id: message.id,
+    role: message.role,
+    content: message.content,
+    status: message.status,
+    sources: message.sources,
+    toolCalls: message.toolCalls,
+    error: message.error ? { message: message.error } : undefined,
+  };
 }
 
 function applyEvent(state: ChatState, event: ChatStreamEvent): ChatState {

@@ -25,6 +25,7 @@ export function useChat(options: UseChatOptions = {}) {
   const [streaming, setStreaming] = useState(false);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<MessageError>();
+  const [loadingOlder, setLoadingOlder] = useState(false);
   const controller = useRef<AbortController>();
   // The conversation being shown or loaded. A ref, not state: it must be current inside
   // callbacks that are still running when the user moves to another conversation.
@@ -111,6 +112,30 @@ export function useChat(options: UseChatOptions = {}) {
     [api, stop],
   );
 
+  // The oldest message shown is the cursor for the page before it.
+  const oldestId = state.messages[0]?.id;
+  const loadOlder = useCallback(async () => {
+    const id = conversationId.current;
+    if (!id || !oldestId) {
+      return;
+    }
+    setLoadingOlder(true);
+    try {
+      const conversation = await api.getConversation(id, {
+        before: oldestId,
+      });
+      if (conversationId.current === id) {
+        dispatch({ type: 'olderLoaded', conversation });
+      }
+    } catch (error) {
+      if (conversationId.current === id) {
+        setLoadError(describeError(error));
+      }
+    } finally {
+      setLoadingOlder(false);
+    }
+  }, [api, oldestId]);
+
   const reset = useCallback(() => {
     stop();
     conversationId.current = undefined;
@@ -134,12 +159,16 @@ export function useChat(options: UseChatOptions = {}) {
     /** The conversation id the chat is on or is loading, updated before any render. */
     currentConversationId,
     messages: state.messages,
+    /** Whether earlier messages of the conversation can be loaded with `loadOlder`. */
+    hasOlderMessages: Boolean(state.hasOlderMessages),
+    loadingOlder,
     streaming,
     loading,
     loadError,
     send,
     stop,
     load,
+    loadOlder,
     reset,
     rate,
   };

@@ -159,6 +159,9 @@ export function ChatPage() {
               messages={chat.messages}
               streaming={chat.streaming}
               onRate={chat.rate}
+              hasOlderMessages={chat.hasOlderMessages}
+              onLoadOlder={chat.loadOlder}
+              loadingOlder={chat.loadingOlder}
             />
           )}
           <Composer

@@ -1,9 +1,12 @@
-import type { ConversationDetails } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { TestApis } from '../../__testUtils__/apis';
-import { FakeBackend, setupFakeBackend } from '../../__testUtils__/fakeBackend';
+import {
+  FakeBackend,
+  setupFakeBackend,
+  type StoredConversation,
+} from '../../__testUtils__/fakeBackend';
 import { SOURCES } from '../../__testUtils__/fixtures';
 import { ChatPage } from '../ChatPage';
 
@@ -14,7 +17,7 @@ function conversation(
   id: string,
   title: string,
   updatedAt: string,
-): ConversationDetails {
+): StoredConversation {
   return {
     id,
     title,
@@ -100,6 +103,41 @@ describe('ConversationList', () => {
     );
     expect((await exchange).request.conversationId).toBe('c1');
     (await exchange).stream.close();
+  });
+
+  it('Security review 12: shows the newest page of a long conversation and loads earlier messages on request', async () => {
+    const long = conversation('c3', 'Long thread', '2026-11-03T10:00:00.000Z');
+    long.messages = Array.from({ length: 120 }, (_, i) => ({
+      id: `c3-${i}`,
+      role: i % 2 ? ('assistant' as const) : ('user' as const),
+      content: `Message number ${i}`,
+      status: 'complete' as const,
+      sources: [],
+      toolCalls: [],
+      createdAt: long.updatedAt,
+    }));
+    backend.conversations.push(long);
+    await renderChat('/ai-assistant?conversation=c3');
+
+    expect(await screen.findByText('Message number 119')).toBeInTheDocument();
+    expect(screen.getByText('Message number 70')).toBeInTheDocument();
+    expect(screen.queryByText('Message number 69')).not.toBeInTheDocument();
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show earlier messages' }),
+    );
+    expect(await screen.findByText('Message number 20')).toBeInTheDocument();
+    expect(screen.queryByText('Message number 19')).not.toBeInTheDocument();
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Show earlier messages' }),
+    );
+    expect(await screen.findByText('Message number 0')).toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Show earlier messages' }),
+    ).not.toBeInTheDocument();
+    // Every message once, in order.
+    const log = screen.getByRole('log', { name: 'Conversation' });
+    expect(within(log).getAllByText(/^Message number \d+$/)).toHaveLength(120);
   });
 
   it('opens the conversation named in the URL, as after a reload', async () => {

@@ -1,3 +1,4 @@
+import Button from '@material-ui/core/Button';
 import { makeStyles } from '@material-ui/core/styles';
 import { useEffect, useRef } from 'react';
 import type { ViewMessage } from '../../hooks/chatReducer';
@@ -9,6 +10,11 @@ const useStyles = makeStyles(theme => ({
     overflowY: 'auto',
     padding: theme.spacing(0, 2),
   },
+  older: {
+    display: 'flex',
+    justifyContent: 'center',
+    paddingTop: theme.spacing(1),
+  },
 }));
 
 // How close to the bottom counts as "following the answer".
@@ -19,6 +25,11 @@ export interface MessageListProps {
   messages: ViewMessage[];
   streaming: boolean;
   onRate?: (messageId: string, rating: 'up' | 'down') => Promise<void>;
+  /** Whether the conversation has messages before the first one shown. */
+  hasOlderMessages?: boolean;
+  /** Loads the messages before the first one shown. */
+  onLoadOlder?: () => void;
+  loadingOlder?: boolean;
 }
 
 /**
@@ -26,7 +37,14 @@ export interface MessageListProps {
  * read something earlier.
  */
 export function MessageList(props: MessageListProps) {
-  const { messages, streaming, onRate } = props;
+  const {
+    messages,
+    streaming,
+    onRate,
+    hasOlderMessages,
+    onLoadOlder,
+    loadingOlder,
+  } = props;
   const classes = useStyles();
   const container = useRef<HTMLDivElement>(null);
   const following = useRef(true);
@@ -72,6 +90,13 @@ export function MessageList(props: MessageListProps) {
       aria-busy={streaming}
     >
       <div ref={content}>
+        {hasOlderMessages && onLoadOlder && (
+          <div className={classes.older}>
+            <Button size="small" onClick={onLoadOlder} disabled={loadingOlder}>
+              Show earlier messages
+            </Button>
+          </div>
+        )}
         {messages.map(message => (
           <Message key={message.key} message={message} onRate={onRate} />
         ))}
