@@ -161,7 +161,20 @@ export type ChatStreamEvent =
   | { type: 'delta'; data: { text: string } }
   | { type: 'tool'; data: ChatToolCall }
   | { type: 'done'; data: { messageId: string; usage?: ChatUsage } }
-  | { type: 'error'; data: { message: string; code: ChatErrorCode } };
+  | { type: 'error'; data: ChatErrorEventData };
+
+/**
+ * Data of the `error` event: a message for the user that never contains provider internals
+ * (endpoints, upstream answers) and, for failures an administrator may need to look into, the
+ * id under which the backend logged the full error (the message names it too).
+ *
+ * @public
+ */
+export interface ChatErrorEventData {
+  message: string;
+  code: ChatErrorCode;
+  errorId?: string;
+}
 
 /**
  * Why an answer failed: no model provider installed, every model failed before answering,

@@ -7,7 +7,7 @@ import type {
 import { CustomErrorBase } from '@backstage/errors';
 import type {
   AiAssistantSource,
-  ChatErrorCode,
+  ChatErrorEventData,
   ChatMessage,
   ChatMessageStatus,
   ChatRequest,
@@ -34,6 +34,7 @@ import {
   FailedBeforeFirstTokenError,
   streamAnswer,
 } from './streamAnswer';
+import { chatFailure, FAILURE_MESSAGES, refusedRequest } from './failures';
 import { fallbackTitle, type TitleGenerator } from './TitleGenerator';
 import type { ToolSet } from './ToolSet';
 
@@ -226,7 +227,7 @@ export class ChatService {
   ): Promise<{
     status: ChatMessageStatus;
     model?: AiAssistantModel;
-    error?: { message: string; code: ChatErrorCode };
+    error?: ChatErrorEventData;
   }> {
     const { models, tools, settings, logger } = this.options;
     if (!models.hasProviders) {
@@ -241,7 +242,10 @@ export class ChatService {
       };
     }
     const offered = await tools.forUser(chat.credentials);
-    const failures: string[] = [];
+    // One id for this answer's failures: the user gets it, the log lines carry it.
+    const errorId = randomUUID();
+    let failedBeforeAnswering = 0;
+    let refusedEverywhere = true;
     for (const model of chat.models) {
       try {
         await streamAnswer({
@@ -281,32 +285,43 @@ export class ChatService {
         }
         models.report(model.id, false, error);
         this.metrics.providerError('model', model.id);
-        const message = describeFailure(model, error);
-        logger.warn(`AI assistant model call failed: ${message}`, {
-          model: model.id,
-          beforeFirstToken: error instanceof FailedBeforeFirstTokenError,
-        });
+        logger.warn(
+          `AI assistant model call failed (error id ${errorId}): ${describeFailure(model, error)}`,
+          {
+            model: model.id,
+            beforeFirstToken: error instanceof FailedBeforeFirstTokenError,
+            errorId,
+          },
+        );
+        refusedEverywhere &&= refusedRequest(error);
         if (error instanceof FailedBeforeFirstTokenError) {
-          failures.push(message);
+          failedBeforeAnswering += 1;
           continue;
         }
         return {
           status: 'error',
           model,
-          error: { code: 'model_error', message },
+          error: chatFailure('model_error', FAILURE_MESSAGES.stopped, errorId),
         };
       }
     }
+    if (failedBeforeAnswering === 0) {
+      logger.warn(
+        `AI assistant has no model to ask (error id ${errorId}): every configured model failed repeatedly and is paused for up to ${settings.circuitBreaker.cooldownSeconds} seconds (aiAssistant.chat.circuitBreaker). Check the model provider config under aiAssistant.models and that the provider is reachable.`,
+        { errorId },
+      );
+    }
+    // Only when every model refused the request itself (e.g. a content filter) can the user
+    // do something about it.
+    const refused = failedBeforeAnswering > 0 && refusedEverywhere;
     return {
       status: 'error',
       model: chat.models[0],
-      error: {
-        code: 'models_unavailable',
-        message:
-          failures.length > 0
-            ? `${failures.join(' ')} Check the model provider config under aiAssistant.models and that the provider is reachable.`
-            : `Every configured model failed repeatedly and is paused for up to ${settings.circuitBreaker.cooldownSeconds} seconds (aiAssistant.chat.circuitBreaker). Check the model provider config under aiAssistant.models and that the provider is reachable.`,
-      },
+      error: chatFailure(
+        'models_unavailable',
+        refused ? FAILURE_MESSAGES.refused : FAILURE_MESSAGES.unavailable,
+        errorId,
+      ),
     };
   }
 
@@ -333,7 +348,8 @@ export class ChatService {
   }
 }
 
-// Provider errors already name the provider and model and say how to fix them.
+// For the logs only. Provider errors already name the provider and model and say how to fix
+// them.
 function describeFailure(model: AiAssistantModel, error: unknown): string {
   const cause =
     error instanceof FailedBeforeFirstTokenError ? error.cause : error;
