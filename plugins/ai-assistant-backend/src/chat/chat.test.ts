@@ -295,7 +295,7 @@ describe(`POST /chat on ${mainDatabase}`, () => {
     await backend.stop();
   });
 
-  it('says which provider and model failed and how to fix it when no model answers', async () => {
+  it('tells the user the model service is unavailable, not the provider error, when no model answers', async () => {
     const { ProviderError } =
       await import('@ai-assistant/backstage-plugin-ai-assistant-node');
     const failing = new ScriptedChatModel(() => ({
@@ -316,11 +316,12 @@ describe(`POST /chat on ${mainDatabase}`, () => {
       'sources',
       'error',
     ]);
+    // The provider error is for administrators: logged under the id the user gets.
+    const { errorId } = events[2].data;
     expect(events[2].data).toEqual({
       code: 'models_unavailable',
-      message: expect.stringContaining(
-        'azureAi model gpt-4o failed: the provider rejected the credentials (HTTP 401); check the API key in the config',
-      ),
+      errorId: expect.any(String),
+      message: `The model service is unavailable right now; try again in a minute. If it persists, give your administrator this id: ${errorId}.`,
     });
     await backend.stop();
   });

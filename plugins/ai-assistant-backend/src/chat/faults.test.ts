@@ -145,7 +145,9 @@ describe(`Security review 5: one user can pause every model for everyone, on ${m
       );
       expect(events.at(-1)).toMatchObject({
         type: 'error',
-        data: { message: expect.stringMatching(/HTTP 400/) },
+        data: {
+          message: expect.stringMatching(/^The model refused this message/),
+        },
       });
     }
     expect(completions()).toBe(3);
@@ -189,7 +191,10 @@ describe(`Security review 5: one user can pause every model for everyone, on ${m
     );
     expect(events.at(-1)!.data).toEqual({
       code: 'models_unavailable',
-      message: expect.stringMatching(/paused/),
+      errorId: expect.any(String),
+      message: expect.stringMatching(
+        /^The model service is unavailable right now/,
+      ),
     });
     // The paused model was not called.
     expect(completions()).toBe(3);
@@ -263,6 +268,7 @@ if (databases.ids.includes('POSTGRES_15'))
       ]);
       expect(events.at(-1)!.data).toEqual({
         code: 'internal_error',
+        errorId: expect.any(String),
         message: expect.stringMatching(/server error; try again/),
       });
 

@@ -13,11 +13,9 @@ import {
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type express from 'express';
 import { randomUUID } from 'node:crypto';
-import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { ChatService } from '../chat/ChatService';
 import type { ModelRouter } from '../chat/ModelRouter';
-import { chatFailure, FAILURE_MESSAGES } from '../chat/failures';
 import { chatFailure, FAILURE_MESSAGES } from '../chat/failures';
 import { SseWriter } from '../chat/sse';
 import type { ConversationStore } from '../database/ConversationStore';

@@ -185,7 +185,7 @@ describe('ChatPage', () => {
     ).toBeInTheDocument();
   });
 
-  it('shows the error event of a model that failed midway, keeping the partial answer', async () => {
+  it('shows the error event of a model that failed midway, with the id for the administrator, keeping the partial answer', async () => {
     await renderChat();
     const { stream } = await ask('q');
     stream.pushEvent({
@@ -193,18 +193,23 @@ describe('ChatPage', () => {
       data: { conversationId: 'c1', messageId: 'm1' },
     });
     stream.pushEvent({ type: 'delta', data: { text: 'Half an' } });
+    const errorId = '3f2b8c1e-8a4d-4e3b-9c51-2d7f0a6b1e90';
     stream.pushEvent({
       type: 'error',
       data: {
         code: 'model_error',
-        message: 'Model ollama/llama3.1 failed: connection reset.',
+        errorId,
+        message: `The model service stopped while answering; try again. If it persists, give your administrator this id: ${errorId}.`,
       },
     });
     stream.close();
     const alert = await within(answer()).findByRole('alert');
     expect(alert).toHaveTextContent('The model failed while answering');
     expect(alert).toHaveTextContent(
-      'Model ollama/llama3.1 failed: connection reset.',
+      'The model service stopped while answering; try again.',
+    );
+    expect(alert).toHaveTextContent(
+      `give your administrator this id: ${errorId}`,
     );
     expect(answer()).toHaveTextContent('Half an');
   });
