@@ -232,12 +232,16 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
       [model.key],
     );
     await knex.raw(
-      `INSERT INTO embeddings (source, document_id, chunk_index, content, content_hash, embedding, embedding_model)
-       SELECT 'bulk', 'd' || n, 0, 'chunk about topic ' || (n % 100) || ' and word' || n, 'h',
-              (SELECT array_agg(random())::real[] FROM generate_series(1, ${DIMS}) AS d(i) WHERE n > 0)::vector, ?
-       FROM generate_series(1, 10000) AS g(n)`,
+      `INSERT INTO embeddings (source, document_id, chunk_index, content, content_hash, embedding, embedding_model, tsv)
+       SELECT 'bulk', 'd' || n, 0, content, 'h',
+              (SELECT array_agg(random())::real[] FROM generate_series(1, ${DIMS}) AS d(i) WHERE n > 0)::vector, ?,
+              to_tsvector('english', content)
+       FROM generate_series(1, 10000) AS g(n),
+            LATERAL (SELECT 'chunk about topic ' || (n % 100) || ' and word' || n AS content) c`,
       [model.key],
     );
+    // Chunks loaded around the store: the keyword index's term counts are recounted.
+    await store.rebuildKeywordIndex();
     await store.optimize();
 
     // The query's vector is d4242's own, and its text names d4242's unique word.
@@ -257,5 +261,16 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
     const results = await store.search(model, bulkQuery);
     expect(results).toHaveLength(10);
     expect(results[0].documentId).toBe('d4242');
+
+    // A word every chunk has neither turns the keyword leg away from its index nor outranks the rare one.
+    const common = {
+      ...bulkQuery,
+      text: 'topic word4242',
+      mode: 'keyword' as const,
+    };
+    expect(await store.explainSearch(model, common)).toMatch(
+      /Bitmap Index Scan on embeddings_tsv_idx/,
+    );
+    expect((await store.search(model, common))[0].documentId).toBe('d4242');
   });
 });

@@ -25,6 +25,7 @@ describe.each(databases.eachId())('migrations on %s', databaseId => {
       'documents',
       'embeddings',
       'ingestion_runs',
+      'keyword_terms',
       'message_feedback',
     ]);
 

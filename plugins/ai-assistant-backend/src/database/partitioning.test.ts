@@ -98,6 +98,15 @@ describe.each(postgres.map(id => [id]))(
           .sort(),
       ).toEqual(['argo', 'readme']);
 
+      // The chunk written before the table was rewritten kept its keyword index.
+      const keyword = await partitioned.search(model, {
+        text: 'Argo CD',
+        vector: words.vector('unrelated'),
+        limit: 5,
+        mode: 'keyword',
+      });
+      expect(keyword.map(r => r.documentId)).toEqual(['argo', 'readme']);
+
       const query = {
         text: 'argo',
         vector: words.vector('argo'),
@@ -127,6 +136,17 @@ describe.each(postgres.map(id => [id]))(
         (await knex.raw(`SELECT count(*)::int AS n FROM embeddings_github`))
           .rows[0].n,
       ).toBe(0);
+
+      // The keyword index's term counts followed the writes and the pruning.
+      const terms = async () =>
+        (
+          await knex.raw(
+            `SELECT lexeme, chunks FROM keyword_terms WHERE chunks <> 0 ORDER BY lexeme`,
+          )
+        ).rows;
+      const maintained = await terms();
+      await partitioned.rebuildKeywordIndex();
+      expect(maintained).toEqual(await terms());
     });
   },
 );

@@ -123,14 +123,35 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
       chunksEmbedded: 1,
       chunksSkipped: 2,
     });
+    // Embedded with where it is: the document's title and the section's heading path.
     expect(provider.embeddings.texts).toEqual([
-      '## Rollback\n\nPage the release manager, then revert the feature flag.',
+      'Document deploy\nDeploying > Rollback\n\nPage the release manager, then revert the feature flag.',
     ]);
     const hits = await search('revert the feature flag');
     expect(hits[0].content).toContain('revert the feature flag');
     expect(
       (await search('restore the previous release')).map(h => h.content).join(),
     ).not.toContain('rollback job');
+  });
+
+  it('finds a chunk by the heading of its section and names the section and its anchor', async () => {
+    const { pipeline, search } = pipelineWith();
+    const ingestor = new FakeIngestor();
+    ingestor.documents = [
+      doc(
+        'runbook',
+        '# Payments\n\n## Rolling back a release\n\nRun the job named revert-last.\n\n## Scaling\n\nAdd replicas in the values file.',
+      ),
+    ];
+    await pipeline.run(ingestor, signal());
+
+    const [hit] = await search('rolling back payments');
+    expect(hit).toMatchObject({
+      documentId: 'runbook',
+      content: 'Run the job named revert-last.',
+      section: 'Payments > Rolling back a release',
+      anchor: 'rolling-back-a-release',
+    });
   });
 
   it('removes the chunks of a document the source no longer has', async () => {
