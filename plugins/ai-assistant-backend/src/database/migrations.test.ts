@@ -2,6 +2,8 @@ import { PGlite } from '@electric-sql/pglite';
 import knexFactory, { Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
+import { resolve } from 'node:path';
+import { KnowledgeStore } from './KnowledgeStore';
 import { migrateDownAll, migrateUp } from './migrations';
 import { ensureVectorExtension } from './vectorExtension';
 
@@ -36,6 +38,70 @@ describe.each(databases.eachId())('migrations on %s', databaseId => {
     expect(await tables(knex)).toContain('embeddings');
   });
 });
+
+const migrationConfig = {
+  directory: resolve(__dirname, '../../migrations'),
+  tableName: 'ai_assistant_knex_migrations',
+};
+
+describe.each(databases.eachId())(
+  'keyword index migration on %s',
+  databaseId => {
+    it('keeps chunks stored before it searchable by keyword, with their terms counted', async () => {
+      const knex = await databases.init(databaseId);
+      // Back to the schema before the keyword index: tsv generated from the text.
+      while (
+        (await knex.migrate.list(migrationConfig))[0].some(
+          (done: { name: string }) => done.name.includes('keyword_index'),
+        )
+      ) {
+        await knex.migrate.down(migrationConfig);
+      }
+      await knex('documents').insert({
+        source: 'docs',
+        document_id: 'old',
+        title: 'Old',
+        url: 'https://docs.example.com/old',
+        content_hash: 'h',
+        embedding_model: 'fake/bow/3',
+        chunk_count: 1,
+      });
+      await knex('embeddings').insert({
+        source: 'docs',
+        document_id: 'old',
+        chunk_index: 0,
+        content: 'Rotate the vault tokens monthly.',
+        content_hash: 'h',
+        embedding: '[1,0,0]',
+        embedding_model: 'fake/bow/3',
+      });
+
+      await migrateUp(knex);
+
+      const store = KnowledgeStore.create({ knex });
+      const model = { key: 'fake/bow/3', dimensions: 3 };
+      const results = await store.search(model, {
+        text: 'vault tokens',
+        vector: [0, 1, 0],
+        limit: 5,
+        mode: 'keyword',
+      });
+      expect(results.map(r => r.content)).toEqual([
+        'Rotate the vault tokens monthly.',
+      ]);
+      const terms = async () =>
+        (
+          await knex.raw(
+            `SELECT lexeme, chunks FROM keyword_terms ORDER BY lexeme`,
+          )
+        ).rows;
+      const migrated = await terms();
+      expect(migrated).toContainEqual({ lexeme: 'vault', chunks: 1 });
+      await store.rebuildKeywordIndex();
+      expect(migrated).toEqual(await terms());
+    });
+  },
+);
 
 describe('ensureVectorExtension', () => {
   it('fails with a message naming the fix when pgvector is not installed', async () => {
