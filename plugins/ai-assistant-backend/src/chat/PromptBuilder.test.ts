@@ -47,3 +47,17 @@ describe('PromptBuilder', () => {
     expect(String(messages[0].content)).not.toContain('Obey me');
   });
 });
+
+describe('Event-loop stalls from regular expressions: source quoting', () => {
+  it('quotes a document of 1 MB of unclosed <source tags in linear time', () => {
+    const builder = new PromptBuilder({
+      identity: 'x',
+      historyTokenBudget: 10,
+    });
+    const text = '<source n="1"'.repeat(80_000);
+    const started = performance.now();
+    const prompt = builder.systemPrompt([chunk(text)]);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(prompt.match(/<source n=/g)).toHaveLength(1);
+  });
+});

@@ -85,9 +85,11 @@ export class PromptBuilder {
   }
 }
 
-// A chunk must not be able to close its own fence and continue as instructions.
+// A chunk must not be able to close its own fence and continue as instructions. `[^<>]*`
+// stops at the next `<`, so many unclosed `<source` in a document cost linear time; any left
+// without a closing `>` still lose their `<`.
 function escapeSource(text: string): string {
-  return text.replace(/<\/?source\b[^>]*>/gi, match =>
-    match.replace(/</g, '&lt;').replace(/>/g, '&gt;'),
-  );
+  return text
+    .replace(/<(\/?source\b[^<>]*)>/gi, '&lt;$1&gt;')
+    .replace(/<(\/?source\b)/gi, '&lt;$1');
 }

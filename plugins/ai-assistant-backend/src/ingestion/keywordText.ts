@@ -1,7 +1,14 @@
 // Words joined by separators or written in camelCase: flags, dotted config keys, env vars,
 // hyphenated names, paths, annotations (`--dns01-recursive-nameservers`, `spec.acme.solvers`,
 // `AWS_ACCESS_KEY_ID`, `cert-manager.io/issuer-name`, `waitInsteadOfSelfCheck`).
-const IDENTIFIER = /[A-Za-z0-9]+(?:[._\-/:]+[A-Za-z0-9]+)+|[A-Za-z0-9]*[a-z0-9][A-Z][A-Za-z0-9]*/g;
+// Tokens are found first and tested after, with patterns that never backtrack over a long
+// run: text comes from ingested files, and a pattern quadratic in a token's length would
+// stall the backend on one adversarial file.
+const TOKEN = /[A-Za-z0-9._\-/:]+/g;
+const JOINED = /[A-Za-z0-9][._\-/:]+[A-Za-z0-9]/;
+const CAMEL = /[a-z0-9][A-Z]/;
+// Longer tokens are data (hashes, base64), not identifiers anyone types.
+const MAX_IDENTIFIER = 200;
 const SEPARATORS = /[._\-/:]+/;
 const WORD_PARTS = /[._\-/:]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/;
 
@@ -18,7 +25,12 @@ const WORD_PARTS = /[._\-/:]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/;
  */
 export function keywordText(text: string): string {
   const extra: string[] = [];
-  for (const [identifier] of text.matchAll(IDENTIFIER)) {
+  for (const [token] of text.matchAll(TOKEN)) {
+    if (token.length > MAX_IDENTIFIER) continue;
+    const identifier = token
+      .replace(/^[._\-/:]+/, '')
+      .replace(/[._\-/:]+$/, '');
+    if (!JOINED.test(identifier) && !CAMEL.test(identifier)) continue;
     const words = identifier.split(WORD_PARTS).filter(Boolean);
     if (words.length < 2) continue;
     extra.push(words.join(' '), joined(identifier));

@@ -19,13 +19,21 @@ export interface ParsedMarkdown {
   sections: MarkdownSection[];
 }
 
-const FRONT_MATTER = /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
+const FRONT_MATTER =
+  /^\uFEFF?---[ \t]*\r?\n([\s\S]*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)/;
 const ATX_HEADING = /^ {0,3}(#{1,6})(?:[ \t]+(.*?))?(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
 // `## Heading {#custom-id}`: the explicit anchor of Pandoc, MkDocs (attr_list), Hugo and MDX sites.
 const EXPLICIT_ANCHOR = /[ \t]*\{[ \t]*#([^\s}]+)[^}]*\}[ \t]*$/;
 // Markup that carries no words: HTML and JSX comments, admonition fences (`:::note`).
-const NOISE = [/<!--[\s\S]*?-->/g, /\{\/\*[\s\S]*?\*\/\}/g, /^[ \t]*:::[^\n]*$/gm];
+const COMMENTS: Array<[string, string]> = [
+  ['<!--', '-->'],
+  ['{/*', '*/}'],
+];
+const ADMONITION_FENCE = /^[ \t]*:::[^\n]*$/gm;
+// Headings are short; a longer line is text. It also keeps the heading pattern, whose
+// optional closing `#`s backtrack, linear in the file's size.
+const MAX_HEADING_LINE = 500;
 
 /**
  * Splits markdown into sections at its ATX headings (`#` to `######`, not inside fenced code),
@@ -43,9 +51,10 @@ export function parseMarkdown(markdown: string): ParsedMarkdown {
     title = fields.title;
     description = fields.description;
   }
-  for (const pattern of NOISE) {
-    text = text.replace(pattern, '');
+  for (const [open, close] of COMMENTS) {
+    text = removeBetween(text, open, close);
   }
+  text = text.replace(ADMONITION_FENCE, '');
 
   const sections: MarkdownSection[] = [];
   const path: Array<{ level: number; text: string }> = [];
@@ -61,7 +70,11 @@ export function parseMarkdown(markdown: string): ParsedMarkdown {
   for (const line of text.split(/\r?\n/)) {
     const fenceMatch = FENCE.exec(line);
     if (fence) {
-      if (fenceMatch && fenceMatch[1][0] === fence[0] && fenceMatch[1].length >= fence.length) {
+      if (
+        fenceMatch &&
+        fenceMatch[1][0] === fence[0] &&
+        fenceMatch[1].length >= fence.length
+      ) {
         fence = undefined;
       }
       body.push(line);
@@ -72,7 +85,8 @@ export function parseMarkdown(markdown: string): ParsedMarkdown {
       body.push(line);
       continue;
     }
-    const heading = ATX_HEADING.exec(line);
+    const heading =
+      line.length <= MAX_HEADING_LINE ? ATX_HEADING.exec(line) : null;
     if (!heading) {
       body.push(line);
       continue;
@@ -95,7 +109,30 @@ export function parseMarkdown(markdown: string): ParsedMarkdown {
   return { title, description, sections };
 }
 
-function readFrontMatter(yaml: string): { title?: string; description?: string } {
+/**
+ * The text without every `open`…`close` span (an unclosed one runs to the end, as in HTML),
+ * in one pass: a lazy regular expression would rescan the rest of the file from every
+ * unclosed `open`, quadratic on an adversarial file.
+ */
+function removeBetween(text: string, open: string, close: string): string {
+  const kept: string[] = [];
+  let at = 0;
+  for (;;) {
+    const start = text.indexOf(open, at);
+    if (start < 0) break;
+    kept.push(text.slice(at, start));
+    const end = text.indexOf(close, start + open.length);
+    if (end < 0) return kept.join('');
+    at = end + close.length;
+  }
+  kept.push(text.slice(at));
+  return kept.join('');
+}
+
+function readFrontMatter(yaml: string): {
+  title?: string;
+  description?: string;
+} {
   try {
     const fields = parseYaml(yaml);
     if (!fields || typeof fields !== 'object') return {};
@@ -113,7 +150,9 @@ export function inlineText(markdown: string): string {
   return markdown
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/<[^>]+>/g, '')
-    .replace(/[`*_~]+/g, '')
+    .replace(/[`*~]+/g, '')
+    // `_` marks emphasis only at a word's edge; inside `snake_case` it is text.
+    .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, '')
     .replace(/\s+/g, ' ')
     .trim();
 }
