@@ -125,14 +125,11 @@ export class Retriever {
   }
 }
 
-/**
- * A chunk that may have several guards (`entity_refs`, docs/permissions.md). Until the store's
- * result type carries them, this reads them where the store puts them.
- */
-type GuardedChunk = KnowledgeSearchResult & { entityRefs?: string[] };
-
 /** Whether the user may read a chunk: its entity and every other guard are allowed. */
-function mayRead(chunk: GuardedChunk, allowed: ReadonlySet<string>): boolean {
+function mayRead(
+  chunk: KnowledgeSearchResult,
+  allowed: ReadonlySet<string>,
+): boolean {
   return (
     (!chunk.entityRef || allowed.has(chunk.entityRef)) &&
     (chunk.entityRefs ?? []).every(ref => allowed.has(ref))
@@ -140,7 +137,7 @@ function mayRead(chunk: GuardedChunk, allowed: ReadonlySet<string>): boolean {
 }
 
 /** The distinct entity refs that guard the chunks. */
-function entityRefsOf(chunks: GuardedChunk[]): string[] {
+function entityRefsOf(chunks: KnowledgeSearchResult[]): string[] {
   return [
     ...new Set(
       chunks.flatMap(chunk => [

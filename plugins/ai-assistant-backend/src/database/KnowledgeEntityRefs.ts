@@ -12,12 +12,13 @@ export class KnowledgeEntityRefs {
     return new KnowledgeEntityRefs(options.knex);
   }
 
-  /** Every distinct entity ref that at least one stored document belongs to. */
+  /** Every distinct entity ref that guards at least one stored document. */
   async list(): Promise<string[]> {
     // documents rather than embeddings: one row per document instead of one per chunk.
-    const rows: Array<{ entity_ref: string }> = await this.knex('documents')
-      .distinct('entity_ref')
-      .whereNotNull('entity_ref');
-    return rows.map(row => row.entity_ref);
+    const { rows } = await this.knex.raw(
+      `SELECT entity_ref FROM documents WHERE entity_ref IS NOT NULL
+       UNION SELECT unnest(entity_refs) FROM documents WHERE entity_refs IS NOT NULL`,
+    );
+    return rows.map((row: { entity_ref: string }) => row.entity_ref);
   }
 }

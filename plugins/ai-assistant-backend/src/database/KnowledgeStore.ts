@@ -31,6 +31,8 @@ export interface StoredDocument {
   title: string;
   url: string;
   entityRef?: string;
+  /** Every entity that guards the document when several do; readers need all of them. */
+  entityRefs?: string[];
   version?: string;
   contentHash: string;
   metadata: JsonObject;
@@ -63,7 +65,7 @@ export interface KnowledgeQuery {
   entityRefs?: string[];
   /**
    * Only chunks that belong to none of the catalog's entities or to one of these: the
-   * entities the asking user may read. Applied inside both legs of the search, so a user who
+   * entities the asking user may read (all of a chunk's guards, when several guard it). Applied inside both legs of the search, so a user who
    * may read few entities still gets `limit` chunks when that many exist.
    */
   readableEntityRefs?: string[];
@@ -87,6 +89,8 @@ export interface KnowledgeSearchResult {
   title: string;
   url: string;
   entityRef?: string;
+  /** Every entity that guards the chunk's document when several do; readers need all. */
+  entityRefs?: string[];
   metadata: JsonObject;
   /** Heading path of the chunk's section, e.g. `Installation > Helm`. */
   section?: string;
@@ -263,6 +267,7 @@ export class KnowledgeStore {
           title: document.title,
           url: document.url,
           entity_ref: document.entityRef ?? null,
+          entity_refs: document.entityRefs ?? null,
           version: document.version ?? null,
           content_hash: document.contentHash,
           embedding_model: modelKey,
@@ -293,6 +298,7 @@ export class KnowledgeStore {
               ...(chunk.anchor && { anchor: chunk.anchor }),
             }),
             entity_ref: document.entityRef ?? null,
+            entity_refs: document.entityRefs ?? null,
             embedding: chunk.embedding,
             embedding_model: modelKey,
             tsv: chunkTsv(trx, this.textSearchConfig, {
@@ -401,6 +407,7 @@ export class KnowledgeStore {
       title: row.title,
       url: row.url,
       entityRef: row.entity_ref ?? undefined,
+      entityRefs: row.entity_refs ?? undefined,
       metadata: row.metadata,
       section: row.metadata?.section,
       anchor: row.metadata?.anchor,

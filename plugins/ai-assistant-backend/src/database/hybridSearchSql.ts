@@ -12,7 +12,8 @@ export interface HybridWeights {
 
 // The keyword leg matches chunks by the question's rarest terms only, adding terms from the
 // rarest up while the chunks they match (their document frequencies summed) stay within this
-// many; the other terms still add to the score of the chunks found. So a common word never
+// many (the rarest term is matched even alone over it, so that the leg finds something); the
+// other terms still add to the score of the chunks found. So a common word never
 // makes the leg score a large share of the corpus, and its cost is bounded whatever the
 // corpus size (Elasticsearch's "common terms" cut-off, by count).
 const MATCH_BUDGET = 2_000;
@@ -26,6 +27,14 @@ const LENGTH_NORMALISATION = 1;
 // Later chunks of a document already ranked count this much less each, so that results
 // cover several documents rather than several chunks of one.
 const SAME_DOCUMENT_DECAY = 0.5;
+
+/**
+ * SQL of a leg's score scaled to 0–1 over its candidates (min-max): 0 for a chunk the leg did
+ * not find, 1 for each when all its candidates score alike (a single hit is a full hit).
+ */
+function scaled(score: string, range: string): string {
+  return `CASE WHEN ${score} IS NULL THEN 0 ELSE COALESCE((${score} - ${range}.low) / nullif(${range}.high - ${range}.low, 0), 1) END`;
+}
 
 /**
  * The hybrid search statement.
@@ -64,8 +73,10 @@ export function buildHybridSearchSql(
     filterBindings.push(query.entityRefs);
   }
   if (query.readableEntityRefs) {
-    filters.push('AND (e.entity_ref IS NULL OR e.entity_ref = ANY(?))');
-    filterBindings.push(query.readableEntityRefs);
+    filters.push(
+      'AND (e.entity_ref IS NULL OR e.entity_ref = ANY(?)) AND (e.entity_refs IS NULL OR e.entity_refs <@ ?::text[])',
+    );
+    filterBindings.push(query.readableEntityRefs, query.readableEntityRefs);
   }
   const filterSql = filters.join(' ');
   const mode = query.mode ?? 'hybrid';
@@ -86,7 +97,8 @@ export function buildHybridSearchSql(
       FROM (
         SELECT t.lexeme,
                ln(1 + (n.chunks - t.chunks + 0.5) / (t.chunks + 0.5)) AS idf,
-               sum(t.chunks) OVER (ORDER BY t.chunks, t.lexeme) - t.chunks < ? AS matched
+               (sum(t.chunks) OVER (ORDER BY t.chunks, t.lexeme) <= ?
+                OR row_number() OVER (ORDER BY t.chunks, t.lexeme) = 1) AS matched
         FROM keyword_terms t,
              (SELECT greatest(chunks, 1) AS chunks FROM keyword_terms WHERE lexeme = '') n
         WHERE t.lexeme = ANY(tsvector_to_array(to_tsvector(?::regconfig, ?)))
@@ -107,9 +119,8 @@ export function buildHybridSearchSql(
         LIMIT ?
       ) best
     ), fused AS (
-      SELECT e.id, e.source, e.document_id, e.chunk_index, e.content, e.entity_ref, e.metadata,
-             ?::float8 * COALESCE((vec.sim - vec_range.low) / nullif(vec_range.high - vec_range.low, 0), 0)
-           + ?::float8 * COALESCE((txt.kw - txt_range.low) / nullif(txt_range.high - txt_range.low, 0), 0) AS score
+      SELECT e.id, e.source, e.document_id, e.chunk_index, e.content, e.entity_ref, e.entity_refs, e.metadata,
+             ?::float8 * ${scaled('vec.sim', 'vec_range')} + ?::float8 * ${scaled('txt.kw', 'txt_range')} AS score
       FROM (SELECT id FROM vec UNION SELECT id FROM txt) hits
       JOIN embeddings e ON e.id = hits.id
       LEFT JOIN vec ON vec.id = e.id
@@ -120,7 +131,7 @@ export function buildHybridSearchSql(
       SELECT fused.*, row_number() OVER (PARTITION BY source, document_id ORDER BY score DESC, id) AS nth
       FROM fused
     )
-    SELECT r.id, r.source, r.document_id, r.chunk_index, r.content, r.entity_ref, r.metadata,
+    SELECT r.id, r.source, r.document_id, r.chunk_index, r.content, r.entity_ref, r.entity_refs, r.metadata,
            d.title, d.url, r.score * power(${SAME_DOCUMENT_DECAY}, r.nth - 1) AS score
     FROM ranked r
     JOIN documents d ON d.source = r.source AND d.document_id = r.document_id

@@ -74,7 +74,14 @@ export async function applyTermCounts(
      GROUP BY lexeme HAVING sum(chunks) <> 0
      ORDER BY lexeme
      ON CONFLICT (lexeme) DO UPDATE SET chunks = keyword_terms.chunks + excluded.chunks`,
-    [source, documentIds, source, documentIds, [...removed.keys()], [...removed.values()]],
+    [
+      source,
+      documentIds,
+      source,
+      documentIds,
+      [...removed.keys()],
+      [...removed.values()],
+    ],
   );
 }
 

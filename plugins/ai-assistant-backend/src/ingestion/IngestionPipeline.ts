@@ -4,12 +4,18 @@ import type {
   Ingestor,
   IngestorContext,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import type { KnowledgeStore, StoredChunk } from '../database/KnowledgeStore';
+import type {
+  KnowledgeStore,
+  StoredChunk,
+  StoredDocument,
+} from '../database/KnowledgeStore';
 import {
+  type DocumentError,
   emptyCounts,
   IngestionRun,
   IngestionRunCounts,
   IngestionRunStore,
+  MAX_DOCUMENT_ERRORS,
 } from '../database/IngestionRunStore';
 import type { EmbeddingModel } from '../database/vectorIndex';
 import type { EmbeddingsService } from '../embeddings/EmbeddingsService';
@@ -17,8 +23,15 @@ import {
   type AiAssistantMetrics,
   noopMetrics,
 } from '../metrics/AiAssistantMetrics';
-import { Chunker, ChunkingOptions, hashDocument, sha256 } from './chunking';
-import { validateDocument } from './validateDocument';
+import {
+  Chunk,
+  Chunker,
+  ChunkingOptions,
+  embeddingText,
+  hashDocument,
+  sha256,
+} from './chunking';
+import { normalizeGuards, validateDocument } from './validateDocument';
 
 /** Documents written at once; see flush. */
 const CONCURRENT_WRITES = 4;
@@ -27,7 +40,7 @@ const CONCURRENT_WRITES = 4;
 interface PendingDocument {
   document: IngestionDocument;
   contentHash: string;
-  chunks: string[];
+  chunks: Chunk[];
 }
 
 /** Everything one run of one ingestor works with. */
@@ -37,6 +50,8 @@ interface RunState {
   counts: IngestionRunCounts;
   pending: PendingDocument[];
   pendingChunks: number;
+  /** Skips a document because of an error of its own; the run goes on. */
+  fail(documentId: string, message: string): void;
 }
 
 /**
@@ -50,7 +65,8 @@ export class IngestionPipeline {
       runs: IngestionRunStore;
       embeddings: EmbeddingsService;
       chunker: Chunker;
-      chunking: ChunkingOptions;
+      /** What shapes the stored chunks: their sizes and the keyword index's language. */
+      chunking: ChunkingOptions & { textSearchConfig?: string };
       /** Chunks per embeddings call. */
       batchSize: number;
       logger: LoggerService;
@@ -64,7 +80,7 @@ export class IngestionPipeline {
     const startedAt = new Date();
     const runId = await runs.start(ingestor.id);
     const counts = emptyCounts();
-    let invalidDocuments = 0;
+    const failures: DocumentError[] = [];
     const record = (state: 'succeeded' | 'failed') => {
       const durationMs = Date.now() - startedAt.getTime();
       (this.options.metrics ?? noopMetrics).ingestionRun({
@@ -75,12 +91,28 @@ export class IngestionPipeline {
         chunksEmbedded: counts.chunksEmbedded,
         chunksSkipped: counts.chunksSkipped,
         chunksPruned: counts.chunksPruned,
-        errors: invalidDocuments + (state === 'failed' ? 1 : 0),
+        errors: counts.documentsFailed + (state === 'failed' ? 1 : 0),
       });
       return durationMs;
     };
     const log = logger.child({ ingestor: ingestor.id, runId });
     log.info(`Ingestion of ${ingestor.id} started`);
+    // One bad document must not fail the run: a failing run prunes nothing, so one poisoned
+    // file would keep everything the source has since withdrawn (e.g. a repository made
+    // private) searchable forever. A skipped document is not `seen`, so its old copy goes.
+    const seen = new Set<string>();
+    const fail = (documentId: string, message: string) => {
+      counts.documentsFailed += 1;
+      if (failures.length < MAX_DOCUMENT_ERRORS) {
+        failures.push({ documentId, error: message });
+      }
+      log.warn(`Skipped document ${documentId} of ${ingestor.id}: ${message}`);
+    };
+    // For a document already counted as seen: it is not stored after all.
+    const unsee = (documentId: string, message: string) => {
+      if (seen.delete(documentId)) counts.documents -= 1;
+      fail(documentId, message);
+    };
     try {
       const model = await embeddings.getModel();
       await store.prepareModel(model);
@@ -90,9 +122,9 @@ export class IngestionPipeline {
         counts,
         pending: [],
         pendingChunks: 0,
+        fail: unsee,
       };
       const known = await store.getDocumentStates(ingestor.id);
-      const seen = new Set<string>();
 
       const context: IngestorContext = {
         signal,
@@ -104,16 +136,17 @@ export class IngestionPipeline {
           counts.documentsUnchanged += 1;
           counts.chunksSkipped += known.get(id)?.chunkCount ?? 0;
         },
+        reportError: (id, message) => fail(String(id), String(message)),
       };
 
-      for await (const document of ingestor.ingest(context)) {
+      for await (const yielded of ingestor.ingest(context)) {
         signal.throwIfAborted();
-        const problem = validateDocument(document);
+        const problem = validateDocument(yielded);
         if (problem) {
-          invalidDocuments += 1;
-          log.warn(`Skipped a document of ${ingestor.id}: ${problem}`);
+          fail(String(yielded?.id ?? '(no id)'), problem);
           continue;
         }
+        const document = normalizeGuards(yielded);
         if (seen.has(document.id)) {
           log.warn(
             `Skipped a second document with id ${document.id} from ${ingestor.id}`,
@@ -134,7 +167,13 @@ export class IngestionPipeline {
           counts.chunksSkipped += previous.chunkCount;
           continue;
         }
-        const chunks = await this.options.chunker(document);
+        let chunks: Chunk[];
+        try {
+          chunks = await this.options.chunker(document);
+        } catch (error) {
+          unsee(document.id, `could not be chunked: ${errorMessage(error)}`);
+          continue;
+        }
         state.pending.push({ document, contentHash, chunks });
         state.pendingChunks += chunks.length;
         if (state.pendingChunks >= this.options.batchSize) {
@@ -154,10 +193,9 @@ export class IngestionPipeline {
       ) {
         await store.optimize();
       }
-      await runs.finish(runId, 'succeeded', counts);
+      await runs.finish(runId, 'succeeded', counts, undefined, failures);
       log.info(`Ingestion of ${ingestor.id} finished`, {
         durationMs: record('succeeded'),
-        invalidDocuments,
         ...counts,
       });
       return {
@@ -167,16 +205,16 @@ export class IngestionPipeline {
         startedAt,
         finishedAt: new Date(),
         ...counts,
+        documentErrors: failures,
       };
     } catch (error) {
       const message = signal.aborted
         ? `Aborted: ${String(signal.reason?.message ?? signal.reason ?? 'timeout')}`
         : String(error?.message ?? error);
-      await runs.finish(runId, 'failed', counts, message);
+      await runs.finish(runId, 'failed', counts, message, failures);
       log.error(`Ingestion of ${ingestor.id} failed; nothing was pruned`, {
         error: message,
         durationMs: record('failed'),
-        invalidDocuments,
         ...counts,
       });
       return {
@@ -187,6 +225,7 @@ export class IngestionPipeline {
         finishedAt: new Date(),
         error: message,
         ...counts,
+        documentErrors: failures,
       };
     }
   }
@@ -212,17 +251,21 @@ export class IngestionPipeline {
     for (const { document, chunks } of pending) {
       const stored = reusable.get(document.id);
       prepared.push(
-        chunks.map(content => {
-          const contentHash = sha256(content);
+        chunks.map(piece => {
+          const text = embeddingText(piece);
+          const contentHash = sha256(text);
           const chunk: StoredChunk = {
-            content,
+            content: piece.content,
             contentHash,
             embedding: stored?.get(contentHash) ?? '',
+            title: piece.title,
+            section: piece.headings.join(' > ') || undefined,
+            anchor: piece.anchor,
           };
           if (chunk.embedding) {
             state.counts.chunksSkipped += 1;
           } else {
-            missing.push({ chunk, text: content });
+            missing.push({ chunk, text });
           }
           return chunk;
         }),
@@ -247,23 +290,28 @@ export class IngestionPipeline {
       while (next < pending.length && !failed) {
         const index = next++;
         const { document, contentHash } = pending[index];
+        const stored: StoredDocument = {
+          source: state.source,
+          documentId: document.id,
+          title: document.title,
+          url: document.url,
+          entityRef: document.entityRef,
+          entityRefs: document.entityRefs,
+          version: document.version,
+          contentHash,
+          metadata: document.metadata ?? {},
+          sourceUpdatedAt: document.updatedAt,
+        };
         try {
-          await store.writeDocument(
-            {
-              source: state.source,
-              documentId: document.id,
-              title: document.title,
-              url: document.url,
-              entityRef: document.entityRef,
-              version: document.version,
-              contentHash,
-              metadata: document.metadata ?? {},
-              sourceUpdatedAt: document.updatedAt,
-            },
-            prepared[index],
-            state.model.key,
-          );
+          await store.writeDocument(stored, prepared[index], state.model.key);
         } catch (error) {
+          if (isDocumentDataError(error)) {
+            state.fail(
+              document.id,
+              `could not be stored: ${errorMessage(error)}`,
+            );
+            continue;
+          }
           failed = true;
           throw error;
         }
@@ -280,6 +328,24 @@ export class IngestionPipeline {
       throw failure.reason;
     }
   }
+}
+
+/**
+ * Whether a failed write was refused for the document's own data, such as a NUL character in
+ * its text (SQLSTATE class 22, data exception) or a value too large for an index (class 54,
+ * program limit exceeded). Anything else (connection lost, timeout, a full disk) concerns
+ * every document, so it fails the run and prunes nothing.
+ */
+function isDocumentDataError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    error instanceof RangeError ||
+    (typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code))
+  );
+}
+
+function errorMessage(error: unknown): string {
+  return String((error as Error | null)?.message ?? error);
 }
 
 /**
