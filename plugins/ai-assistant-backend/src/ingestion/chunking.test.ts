@@ -30,20 +30,20 @@ describe('createChunker', () => {
     // The long section is cut in several chunks; each still says where it is.
     const helm = chunks.filter(c => c.content.includes('helm install'));
     expect(helm.length).toBeGreaterThan(1);
-    expect(chunks.map(c => [c.title, c.headings.join(' > '), c.anchor])).toEqual(
+    expect(
+      chunks.map(c => [c.title, c.headings.join(' > '), c.anchor]),
+    ).toEqual([
+      ...helm.map(() => [
+        'payments-service — Helm chart',
+        'Installation > Helm',
+        'helm',
+      ]),
       [
-        ...helm.map(() => [
-          'payments-service — Helm chart',
-          'Installation > Helm',
-          'helm',
-        ]),
-        [
-          'payments-service — Helm chart',
-          'Installation > Helm > Upgrading',
-          'upgrading',
-        ],
+        'payments-service — Helm chart',
+        'Installation > Helm > Upgrading',
+        'upgrading',
       ],
-    );
+    ]);
     expect(embeddingText(helm[1])).toBe(
       `payments-service — Helm chart\nInstallation > Helm\n\n${helm[1].content}`,
     );
@@ -130,9 +130,12 @@ describe('createChunker', () => {
     expect(chunks[0].content).toContain('# not a heading in plain text');
     expect(chunks.every(c => c.content.length <= 200)).toBe(true);
     // No words are lost.
-    expect(chunks.map(c => c.content).join(' ').replace(/\s+/g, ' ')).toBe(
-      text.replace(/\s+/g, ' '),
-    );
+    expect(
+      chunks
+        .map(c => c.content)
+        .join(' ')
+        .replace(/\s+/g, ' '),
+    ).toBe(text.replace(/\s+/g, ' '));
   });
 
   it('hashes a document differently when only its title changes, so its chunks are rewritten', () => {

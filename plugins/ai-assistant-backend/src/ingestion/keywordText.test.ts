@@ -24,7 +24,10 @@ describe('keywordText', () => {
       ],
       'waitinsteadofselfcheck',
     ],
-    [['cert-manager.io/issuer-name', 'the issuer-name annotation'], 'issuername'],
+    [
+      ['cert-manager.io/issuer-name', 'the issuer-name annotation'],
+      'issuername',
+    ],
   ])(
     'gives %p one shared term however the identifier is typed',
     (spellings, shared) => {
