@@ -32,12 +32,23 @@ export interface Config {
         chunkOverlap?: number;
         /** How many chunks retrieval hands to the model per question. Default: 10. */
         amount?: number;
-        /** Weights of the two legs of hybrid search (reciprocal rank fusion). */
+        /**
+         * Hybrid search: the weights of its two legs in the fused score (each leg's scores
+         * are scaled to 0–1 per question, then added with these weights), and the language
+         * of its keyword index.
+         */
         hybrid?: {
-          /** Weight of semantic (vector) similarity. Default: 1. */
+          /** Weight of semantic (vector) similarity. Default: 0.5. */
           vectorWeight?: number;
           /** Weight of keyword (Postgres full-text) relevance. Default: 1. */
           textWeight?: number;
+          /**
+           * PostgreSQL text search configuration of the keyword index: the language whose
+           * stemming and stop words apply, e.g. `english`, `german`, or `simple` (no
+           * stemming). Changing it re-indexes every document on the next ingestion run
+           * without re-embedding. Default: `english`.
+           */
+          textSearchConfig?: string;
         };
       };
       /**
@@ -110,6 +121,12 @@ export interface Config {
        * their user deletes them.
        */
       retention?: HumanDuration | string;
+      /**
+       * Most messages (questions and answers) one conversation may hold; a question that
+       * would go past it gets HTTP 409 asking the user to start a new conversation. Must be at
+       * least 2. Default: 200.
+       */
+      maxMessages?: number;
     };
 
     /** Tools the model may call while answering. */
@@ -126,6 +143,16 @@ export interface Config {
       enabledMutatingTools?: string[];
       /** Most rounds of tool calls in one answer. Default: 4. */
       maxSteps?: number;
+      /**
+       * Most tool calls run of one round (one model turn); the model is told the others were
+       * not run. Default: 5.
+       */
+      maxCallsPerRound?: number;
+      /**
+       * Most tool calls run in one answer, over all its rounds. Each call after the first also
+       * takes one request from the user's `aiAssistant.chat.rateLimit`. Default: 10.
+       */
+      maxCallsPerAnswer?: number;
     };
 
     /** When and how knowledge is ingested. */

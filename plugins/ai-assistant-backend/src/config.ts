@@ -20,6 +20,8 @@ export interface AiAssistantSettings {
     amount: number;
     vectorWeight: number;
     textWeight: number;
+    /** Postgres text-search configuration (language) of the keyword index. */
+    textSearchConfig: string;
   };
   pglite: { dataDir?: string };
   /** `storage.readReplica.connection`: a knex `pg` connection for retrieval searches. */
@@ -33,17 +35,25 @@ export interface AiAssistantSettings {
   };
 }
 
-/** Settings of `POST /chat`, under `aiAssistant.chat` and `aiAssistant.tools`. */
+/**
+ * Settings of `POST /chat`, under `aiAssistant.chat` and `aiAssistant.tools`, and the
+ * conversation size cap `aiAssistant.conversations.maxMessages`.
+ */
 export interface ChatSettings {
   /** Longest accepted user message, in characters. */
   maxMessageLength: number;
+  /** `conversations.maxMessages`: most messages one conversation may hold. */
+  maxConversationMessages: number;
   /** Approximate tokens of earlier messages sent with a question (~4 characters a token). */
   historyTokenBudget: number;
   /** Seconds a model may take to start answering before the next model is asked. */
   firstTokenTimeoutSeconds: number;
   /** Consecutive failures after which a model is skipped for `cooldownSeconds`. */
   circuitBreaker: { failureThreshold: number; cooldownSeconds: number };
-  /** Per user and backend instance: at most `requests` chat requests per `windowMs`. */
+  /**
+   * Per user, across the replicas sharing Backstage's cache: at most `requests` chat requests
+   * per `windowMs`; tool calls after the first of an answer count as requests too.
+   */
   rateLimit: { requests: number; windowMs: number };
   tools: {
     /** Whether tools that change state may be offered to the model. */
@@ -52,6 +62,10 @@ export interface ChatSettings {
     enabledMutatingTools: string[];
     /** Most rounds of tool calls per answer. */
     maxSteps: number;
+    /** Most tool calls run per round; the model is told about the others. */
+    maxCallsPerRound: number;
+    /** Most tool calls run per answer. */
+    maxCallsPerAnswer: number;
   };
 }
 
@@ -69,6 +83,17 @@ function positiveInt(config: Config, key: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 1) {
     throw new Error(
       `Invalid config aiAssistant.${key}: expected a positive integer, got ${value}`,
+    );
+  }
+  return value;
+}
+
+// One exchange is two messages, so a smaller cap would refuse every question.
+function maxConversationMessages(config: Config): number {
+  const value = positiveInt(config, 'conversations.maxMessages', 200);
+  if (value < 2) {
+    throw new Error(
+      `Invalid config aiAssistant.conversations.maxMessages: expected at least 2 (one question and its answer), got ${value}`,
     );
   }
   return value;
@@ -102,6 +127,17 @@ function durationMs(config: Config, key: string): number | undefined {
   return ms;
 }
 
+function textSearchConfig(config: Config): string {
+  const key = 'storage.pgVector.hybrid.textSearchConfig';
+  const value = config.getOptionalString(key) ?? 'english';
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/.test(value)) {
+    throw new Error(
+      `Invalid config aiAssistant.${key}: expected the name of a PostgreSQL text search configuration such as english, german or simple, got ${value}`,
+    );
+  }
+  return value;
+}
+
 /** Reads `aiAssistant.*`, applying the documented defaults (see config.d.ts). */
 export function readAiAssistantConfig(root: Config): AiAssistantSettings {
   const config = root.getOptionalConfig('aiAssistant') ?? new ConfigReader({});
@@ -118,9 +154,9 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
       `Invalid config aiAssistant.storage.pgVector.chunkOverlap: expected an integer from 0 to below chunkSize (${chunkSize}), got ${chunkOverlap}`,
     );
   }
-  const weight = (key: string) => {
+  const weight = (key: string, fallback: number) => {
     const value =
-      config.getOptionalNumber(`storage.pgVector.hybrid.${key}`) ?? 1;
+      config.getOptionalNumber(`storage.pgVector.hybrid.${key}`) ?? fallback;
     if (!(value >= 0)) {
       throw new Error(
         `Invalid config aiAssistant.storage.pgVector.hybrid.${key}: expected a number >= 0, got ${value}`,
@@ -134,13 +170,17 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
     chunking: { chunkSize, chunkOverlap },
     retrieval: {
       amount: positiveInt(config, 'storage.pgVector.amount', 10),
-      vectorWeight: weight('vectorWeight'),
-      textWeight: weight('textWeight'),
+      // Measured on the open golden set (docs/retrieval-quality.md): with the keyword leg
+      // ranking by term rarity, a vector leg weighed half as much fused best.
+      vectorWeight: weight('vectorWeight', 0.5),
+      textWeight: weight('textWeight', 1),
+      textSearchConfig: textSearchConfig(config),
     },
     pglite: { dataDir: config.getOptionalString('storage.pglite.dataDir') },
     readReplica: readReplicaConnection(config),
     chat: {
       maxMessageLength: positiveInt(config, 'chat.maxMessageLength', 8000),
+      maxConversationMessages: maxConversationMessages(config),
       historyTokenBudget: positiveInt(config, 'chat.historyTokenBudget', 4000),
       firstTokenTimeoutSeconds: positiveInt(
         config,
@@ -169,6 +209,8 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
         enabledMutatingTools:
           config.getOptionalStringArray('tools.enabledMutatingTools') ?? [],
         maxSteps: positiveInt(config, 'tools.maxSteps', 4),
+        maxCallsPerRound: positiveInt(config, 'tools.maxCallsPerRound', 5),
+        maxCallsPerAnswer: positiveInt(config, 'tools.maxCallsPerAnswer', 10),
       },
     },
     conversationRetentionMs: durationMs(config, 'conversations.retention'),

@@ -137,6 +137,7 @@ export const aiAssistantPlugin = createBackendPlugin({
         const store = KnowledgeStore.create({
           knex: db.knex,
           weights: settings.retrieval,
+          textSearchConfig: settings.retrieval.textSearchConfig,
           readReplica: readReplica && {
             knex: readReplica,
             onError: error =>
@@ -148,6 +149,7 @@ export const aiAssistantPlugin = createBackendPlugin({
               ),
           },
         });
+        await store.checkTextSearchConfig();
         const runs = IngestionRunStore.create({ knex: db.knex });
         const embeddings = new EmbeddingsService(embeddingsProvider, {
           metrics,
@@ -159,7 +161,10 @@ export const aiAssistantPlugin = createBackendPlugin({
           runs,
           embeddings,
           chunker: createChunker(settings.chunking),
-          chunking: settings.chunking,
+          chunking: {
+            ...settings.chunking,
+            textSearchConfig: settings.retrieval.textSearchConfig,
+          },
           batchSize: settings.ingestion.batchSize,
           logger,
           metrics,
@@ -203,6 +208,12 @@ export const aiAssistantPlugin = createBackendPlugin({
           amount: settings.retrieval.amount,
           metrics,
         });
+        // In Backstage's cache, so replicas sharing it (e.g. Redis) share one limit per user.
+        const rateLimiter = new RateLimiter({
+          ...settings.chat.rateLimit,
+          cache: deps.cache,
+          logger,
+        });
         const chat = new ChatService({
           store: conversations,
           models,
@@ -220,6 +231,8 @@ export const aiAssistantPlugin = createBackendPlugin({
             permissions: deps.permissions,
             allowMutating: settings.chat.tools.allowMutating,
             enabledMutatingTools: settings.chat.tools.enabledMutatingTools,
+            callLimits: settings.chat.tools,
+            rateLimit: rateLimiter,
           }),
           titles: new TitleGenerator({ logger }),
           settings: settings.chat,
@@ -238,7 +251,7 @@ export const aiAssistantPlugin = createBackendPlugin({
             chat,
             models,
             conversations,
-            rateLimiter: new RateLimiter(settings.chat.rateLimit),
+            rateLimiter,
             health: new HealthService({
               knex: db.knex,
               databaseKind: db.kind,

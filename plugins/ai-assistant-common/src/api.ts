@@ -58,6 +58,19 @@ export const listConversationsQuerySchema = z
   .strict();
 
 /**
+ * Query of `GET /conversations/:id`: the newest `limit` messages, or with `before` (the id of a
+ * message of the conversation, usually the oldest one shown) the `limit` messages before it.
+ *
+ * @public
+ */
+export const getConversationQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    before: z.string().uuid().optional(),
+  })
+  .strict();
+
+/**
  * A model the user may pick, from `GET /models`.
  *
  * @public
@@ -138,12 +151,17 @@ export interface ChatMessage {
 }
 
 /**
- * Answer of `GET /conversations/:id`.
+ * Answer of `GET /conversations/:id`: one page of messages, oldest first.
  *
  * @public
  */
 export interface ConversationDetails extends ConversationSummary {
   messages: ChatMessage[];
+  /**
+   * Whether the conversation has messages older than the first of this page; ask for them
+   * with `before` set to that message's id.
+   */
+  hasOlderMessages: boolean;
 }
 
 /**
@@ -218,6 +236,13 @@ export interface IngestionRunInfo {
   /** Chunks whose stored vector was reused. */
   chunksSkipped: number;
   chunksPruned: number;
+  /**
+   * Documents skipped because of an error of their own (unreadable, refused, not storable);
+   * the run went on without them.
+   */
+  documentsFailed?: number;
+  /** The first of those documents (at most 100), with why each was skipped. */
+  documentErrors?: Array<{ documentId: string; error: string }>;
   /** Why the run failed, when it did. */
   error?: string;
 }

@@ -4,7 +4,7 @@ import type {
   BackstageUserPrincipal,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { CustomErrorBase } from '@backstage/errors';
+import { ConflictError, CustomErrorBase } from '@backstage/errors';
 import type {
   AiAssistantSource,
   ChatErrorEventData,
@@ -37,6 +37,7 @@ import {
 import { chatFailure, FAILURE_MESSAGES, refusedRequest } from './failures';
 import { fallbackTitle, type TitleGenerator } from './TitleGenerator';
 import type { ToolSet } from './ToolSet';
+import { sectionUrl } from './sectionUrl';
 
 /** A message longer than `aiAssistant.chat.maxMessageLength`; answered with HTTP 413. */
 export class MessageTooLongError extends CustomErrorBase {
@@ -91,7 +92,8 @@ export class ChatService {
 
   /**
    * Everything that can be refused with a 4xx, done before the event stream starts:
-   * size limit, conversation ownership (404), model choice (400). Loads the history too.
+   * size limit, conversation ownership (404), a full conversation (409), model choice (400).
+   * Loads the history too.
    */
   async prepare(
     request: ChatRequest,
@@ -113,6 +115,12 @@ export class ChatService {
     const history = conversation
       ? await store.listMessages(conversation.id, userRef)
       : [];
+    // One exchange adds two messages; a conversation must not grow without bound.
+    if (history.length + 2 > settings.maxConversationMessages) {
+      throw new ConflictError(
+        `This conversation has reached its limit of ${settings.maxConversationMessages} messages (aiAssistant.conversations.maxMessages); start a new conversation to continue.`,
+      );
+    }
     return {
       credentials,
       question: request.message,
@@ -242,6 +250,7 @@ export class ChatService {
       };
     }
     const offered = await tools.forUser(chat.credentials);
+    const budget = tools.budget(chat.credentials.principal.userEntityRef);
     // One id for this answer's failures: the user gets it, the log lines carry it.
     const errorId = randomUUID();
     let failedBeforeAnswering = 0;
@@ -253,6 +262,7 @@ export class ChatService {
           messages,
           tools: offered,
           maxSteps: settings.tools.maxSteps,
+          budget,
           firstTokenTimeoutMs: settings.firstTokenTimeoutSeconds * 1000,
           credentials: chat.credentials,
           sink,
@@ -363,7 +373,8 @@ function toSource(chunk: KnowledgeSearchResult): AiAssistantSource {
     source: chunk.source,
     documentId: chunk.documentId,
     title: chunk.title,
-    url: chunk.url,
+    url: sectionUrl(chunk.url, chunk.anchor),
+    ...(chunk.section && { section: chunk.section }),
     entityRef: chunk.entityRef,
     score: chunk.score,
   };
