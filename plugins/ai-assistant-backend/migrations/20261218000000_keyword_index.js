@@ -4,7 +4,7 @@
  * The keyword leg ranks like a search engine (BM25-style weighting): rare terms dominate,
  * terms that most chunks contain barely count. For that it needs each term's document
  * frequency, kept current by ingestion in `keyword_terms`, and a `tsv` that the store writes
- * itself (title, heading path and text, weighted, in the configured text-search language)
+ * itself (title, heading path and text, in the configured text-search language)
  * instead of a column generated from the text alone in a fixed language.
  *
  * The row of the empty lexeme counts all chunks: every chunk "contains" it, and no real

@@ -96,7 +96,7 @@ export interface KnowledgeSearchResult {
   section?: string;
   /** Fragment of the chunk's section in `url`, without `#`. */
   anchor?: string;
-  /** Fused reciprocal-rank score; higher is better. */
+  /** Fused score: the legs' scaled scores, weighted and added; higher is better. */
   score: number;
 }
 
@@ -391,7 +391,8 @@ export class KnowledgeStore {
 
   /**
    * Hybrid retrieval: nearest chunks by vector (HNSW, current model only) and best chunks by
-   * Postgres full-text search, fused into one ranking by weighted reciprocal rank fusion.
+   * Postgres full-text search weighed by term rarity, fused into one ranking (see
+   * hybridSearchSql).
    */
   async search(
     model: EmbeddingModel,
