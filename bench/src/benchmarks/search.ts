@@ -2,7 +2,8 @@
  * Search: latency of the store's hybrid top-10 search at 10,000 and 100,000 chunks, recall@10
  * of its indexed vector leg against an exact scan, and its speed against an exact sequential
  * scan. The chunks are bulk-loaded straight into the plugin's tables (this measures search,
- * not ingestion); the HNSW index is then created by the store itself, as at startup.
+ * not ingestion), with the keyword index's `tsv` computed as the store writes it; the store
+ * then recounts the term frequencies and creates the HNSW index itself, as at startup.
  */
 import {
   embeddingModelKey,
@@ -10,6 +11,7 @@ import {
 } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorIndex';
 import { buildHybridSearchSql } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/hybridSearchSql';
 import { KnowledgeStore } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/KnowledgeStore';
+import { chunkTsv } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/keywordIndex';
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
 import { createBenchDatabase } from '../lib/database';
@@ -19,6 +21,8 @@ import { LatentVectors, vectorLiteral } from '../lib/vectors';
 import { Figure, median, report } from '../report';
 
 const DIMENSIONS = 1536;
+// The store's default text-search configuration; the stores below are created with it.
+const TEXT_SEARCH_CONFIG = 'english';
 const SIZES =
   process.env.BENCH_SEARCH_SIZES?.split(',').map(Number) ??
   (quick ? [2_000, 10_000] : [10_000, 100_000]);
@@ -30,7 +34,15 @@ const MODEL = {
   dimensions: DIMENSIONS,
 };
 
-/** Inserts `count` chunks (and their documents) in multi-row statements. */
+function documentTitle(document: number): string {
+  return `Runbook ${document}`;
+}
+
+/**
+ * Inserts `count` chunks (and their documents) in multi-row statements, each chunk's `tsv`
+ * as the store writes it (its document's title and its text), so the keyword leg searches
+ * what it would after ingestion.
+ */
 async function bulkLoad(knex: Knex, count: number, vectors: LatentVectors) {
   const random = seededRandom(count);
   const documents = Math.ceil(count / CHUNKS_PER_DOCUMENT);
@@ -39,7 +51,7 @@ async function bulkLoad(knex: Knex, count: number, vectors: LatentVectors) {
       Array.from({ length: Math.min(1000, documents - d) }, (_, i) => ({
         source: 'docs',
         document_id: `doc-${d + i}`,
-        title: `Runbook ${d + i}`,
+        title: documentTitle(d + i),
         url: `https://docs.example.com/runbooks/${d + i}`,
         content_hash: String(d + i),
         embedding_model: MODEL.key,
@@ -51,15 +63,20 @@ async function bulkLoad(knex: Knex, count: number, vectors: LatentVectors) {
   for (let c = 0; c < count; c += 250) {
     const rows = Array.from({ length: Math.min(250, count - c) }, (_, i) => {
       const content = sentence(random, 50, 20_000);
+      const document = Math.floor((c + i) / CHUNKS_PER_DOCUMENT);
       return {
         source: 'docs',
-        document_id: `doc-${Math.floor((c + i) / CHUNKS_PER_DOCUMENT)}`,
+        document_id: `doc-${document}`,
         chunk_index: (c + i) % CHUNKS_PER_DOCUMENT,
         content,
         content_hash: createHash('sha256').update(content).digest('hex'),
         metadata: '{}',
         embedding: vectorLiteral(vectors.next()),
         embedding_model: MODEL.key,
+        tsv: chunkTsv(knex, TEXT_SEARCH_CONFIG, {
+          title: documentTitle(document),
+          content,
+        }),
       };
     });
     await knex('embeddings').insert(rows);
@@ -105,13 +122,19 @@ async function measure(size: number): Promise<Figure[]> {
     let start = performance.now();
     await bulkLoad(knex, size, vectors);
     console.error(`${size}: loaded in ${Math.round(since(start))} ms`);
-    const store = KnowledgeStore.create({ knex });
+    const store = KnowledgeStore.create({
+      knex,
+      textSearchConfig: TEXT_SEARCH_CONFIG,
+    });
     // With the text leg weighted 0, the store's own ranking is its indexed vector leg's.
     const vectorOnly = KnowledgeStore.create({
       knex,
+      textSearchConfig: TEXT_SEARCH_CONFIG,
       weights: { vectorWeight: 1, textWeight: 0 },
     });
     start = performance.now();
+    // The chunks were not written through the store, so their term counts are not kept yet.
+    await store.rebuildKeywordIndex();
     await store.prepareModel(MODEL);
     await store.optimize();
     await knex.raw('VACUUM ANALYZE embeddings');
@@ -189,15 +212,23 @@ async function measure(size: number): Promise<Figure[]> {
         `hybrid search does not use the HNSW index at ${size} chunks`,
       );
     }
+    if (!plan.includes('embeddings_tsv_idx')) {
+      throw new Error(
+        `hybrid search does not use the keyword (GIN) index at ${size} chunks`,
+      );
+    }
 
     const recall = found / (QUERIES * 10);
     const label = size.toLocaleString('en-US');
     const speedup = median(exact) / median(hybrid);
+    const large = size === SIZES[SIZES.length - 1];
+    const hybridP50 = percentile(hybrid, 50);
     const figures: Figure[] = [
       {
         name: `search at ${label} chunks: hybrid top-10 latency p50`,
-        value: round(percentile(hybrid, 50)),
+        value: round(hybridP50),
         unit: 'ms',
+        ...(large ? { target: '≤ 15 ms', met: hybridP50 <= 15 } : {}),
       },
       {
         name: `search at ${label} chunks: hybrid top-10 latency p95`,
@@ -222,7 +253,6 @@ async function measure(size: number): Promise<Figure[]> {
         unit: 'ms',
       },
     ];
-    const large = size === SIZES[SIZES.length - 1];
     const indexedSpeedup = median(exact) / median(indexed);
     figures.push(
       {
