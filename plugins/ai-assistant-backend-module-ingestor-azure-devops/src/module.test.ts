@@ -39,6 +39,9 @@ describe('aiAssistantModuleAzureDevOpsIngestor', () => {
                 name: 'payments',
                 annotations: {
                   'dev.azure.com/project-repo': 'Platform/payments',
+                  // Read from the repository itself: only then does its claim count.
+                  'backstage.io/managed-by-location':
+                    'url:https://dev.azure.com/acme/Platform/_git/payments?path=/catalog-info.yaml',
                 },
               },
               spec: {},

@@ -34,7 +34,12 @@ describe('aiAssistantModuleGithubIngestor', () => {
               kind: 'Component',
               metadata: {
                 name: 'payments',
-                annotations: { 'github.com/project-slug': 'acme/payments' },
+                annotations: {
+                  'github.com/project-slug': 'acme/payments',
+                  // Read from the repository itself: only then does its claim count.
+                  'backstage.io/managed-by-location':
+                    'url:https://github.com/acme/payments/blob/main/catalog-info.yaml',
+                },
               },
               spec: {},
             },
