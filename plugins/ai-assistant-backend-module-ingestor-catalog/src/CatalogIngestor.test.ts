@@ -129,6 +129,7 @@ describe('CatalogIngestor', () => {
       title: 'payments (Component)',
       url: '/catalog/default/component/payments',
       markdown: true,
+      sectionAnchors: false,
       metadata: {
         kind: 'Component',
         owner: 'team-a',

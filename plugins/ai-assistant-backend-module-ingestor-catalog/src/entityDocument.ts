@@ -111,6 +111,8 @@ export function entityToDocument(entity: Entity): IngestionDocument {
     url,
     content,
     markdown: true,
+    // The markdown is composed here; the entity page it links to has no such headings.
+    sectionAnchors: false,
     entityRef,
     // A hash of what we render (not the etag alone) so a change in rendering also re-ingests.
     version: createHash('sha256')

@@ -23,6 +23,13 @@ export interface IngestionDocument {
   /** Set when the content is markdown, so chunks follow its structure. Defaults to false. */
   markdown?: boolean;
   /**
+   * Whether `url` shows this markdown with an anchor on each heading (as GitHub, Azure DevOps
+   * and most documentation sites render it), so that a citation can link to `url#anchor` of
+   * the chunk's section. Defaults to true for markdown; set it to false when `url` shows
+   * something else, such as an entity page for markdown the ingestor composed itself.
+   */
+  sectionAnchors?: boolean;
+  /**
    * The catalog entity the document belongs to. Retrieval only uses the document for users
    * who may read that entity. Required unless `entityRefs` or `public` is set.
    */

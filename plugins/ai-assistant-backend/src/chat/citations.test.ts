@@ -26,8 +26,15 @@ const runbook = doc(
   { title: 'payments: docs/runbook.md' },
 );
 
+// Markdown an ingestor composed for a page that has no such headings, like a catalog entity.
+const entityPage = doc(
+  'entity',
+  '# Payments ledger (Component)\n\n## Ownership\n\nThe ledger is owned by the payments team.',
+  { title: 'ledger (Component)', sectionAnchors: false },
+);
+
 describe('citations', () => {
-  it('link to the section the chunk came from and name it, in the sources event and the prompt', async () => {
+  it('link to the section the chunk came from and name it, in the sources event and the prompt, where the page has anchors', async () => {
     const model = new ScriptedChatModel(messages =>
       isTitleRequest(messages)
         ? { tokens: ['Rolling back'] }
@@ -35,7 +42,7 @@ describe('citations', () => {
     );
     const backend = await startChatBackend({
       models: [scriptedModel('scripted/one', model)],
-      documents: [runbook],
+      documents: [runbook, entityPage],
     });
 
     const { events } = await backend.chat({
@@ -59,6 +66,18 @@ describe('citations', () => {
       .join('\n');
     expect(prompt).toContain(
       'section="Payments > Rolling back a release" url="https://docs.example.com/runbook#rolling-back-a-release"',
+    );
+
+    const { events: ledger } = await backend.chat({
+      message: 'Who owns the payments ledger?',
+    });
+    const ledgerSources = ledger.find(e => e.type === 'sources')!.data.sources;
+    expect(ledgerSources).toContainEqual(
+      expect.objectContaining({
+        documentId: 'entity',
+        url: 'https://docs.example.com/entity',
+        section: 'Payments ledger (Component) > Ownership',
+      }),
     );
     await backend.stop();
   });

@@ -260,7 +260,8 @@ export class IngestionPipeline {
             embedding: stored?.get(contentHash) ?? '',
             title: piece.title,
             section: piece.headings.join(' > ') || undefined,
-            anchor: piece.anchor,
+            anchor:
+              document.sectionAnchors === false ? undefined : piece.anchor,
           };
           if (chunk.embedding) {
             state.counts.chunksSkipped += 1;

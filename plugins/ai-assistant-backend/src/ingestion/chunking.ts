@@ -121,6 +121,7 @@ export function hashDocument(
       // Only when set, so hashes of documents with one guard stay as they were.
       ...(document.entityRefs ? [document.entityRefs] : []),
       document.markdown ?? false,
+      document.sectionAnchors ?? true,
       document.metadata ?? {},
       document.content,
     ]),
