@@ -63,6 +63,27 @@ export class RecordingPermissions implements PermissionsService {
   }
 }
 
+/** A policy that denies reading one entity to one user only, and records every request. */
+export class DenyEntityTo extends RecordingPermissions {
+  constructor(
+    private readonly entityRef: string,
+    private readonly user: string,
+  ) {
+    super();
+  }
+
+  async authorize(requests: any[], options?: any) {
+    await super.authorize(requests);
+    const user = options?.credentials?.principal?.userEntityRef;
+    return requests.map(r => ({
+      result:
+        r.resourceRef === this.entityRef && user === this.user
+          ? AuthorizeResult.DENY
+          : AuthorizeResult.ALLOW,
+    })) as any;
+  }
+}
+
 /** One Server-Sent Event with the time it arrived. */
 export interface ReceivedEvent {
   type: string;

@@ -1,10 +1,6 @@
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { BaseMessage } from '@langchain/core/messages';
 import { doc } from '../__testUtils__/fakes';
-import {
-  RecordingPermissions,
-  startChatBackend,
-} from '../__testUtils__/chatBackend';
+import { DenyEntityTo, startChatBackend } from '../__testUtils__/chatBackend';
 import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
 import {
   isTitleRequest,
@@ -18,23 +14,6 @@ const databases = knowledgeTestDatabases();
 
 const SHARED_A = 'component:default/shared-a';
 const SHARED_B = 'component:default/shared-b';
-
-/** Denies `shared-b` to one user: that user may read only one of the repository's guards. */
-class DenySharedBTo extends RecordingPermissions {
-  constructor(private readonly user: string) {
-    super();
-  }
-  async authorize(requests: any[], options?: any) {
-    await super.authorize(requests);
-    const user = options?.credentials?.principal?.userEntityRef;
-    return requests.map(r => ({
-      result:
-        r.resourceRef === SHARED_B && user === this.user
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    })) as any;
-  }
-}
 
 const seen = (messages: BaseMessage[]) =>
   messages.map(m => String(m.content)).join('\n');
@@ -62,7 +41,7 @@ describe.each(databases.eachId())(
             '# Handbook\n\nRefunds to customers follow the public refund policy.',
           ),
         ],
-        permissions: new DenySharedBTo('user:default/a'),
+        permissions: new DenyEntityTo(SHARED_B, 'user:default/a'),
         knex:
           databaseId === 'POSTGRES_15'
             ? await databases.init(databaseId)

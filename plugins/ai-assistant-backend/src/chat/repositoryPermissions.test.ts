@@ -5,7 +5,6 @@ import {
 import type { Entity } from '@backstage/catalog-model';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   GithubIngestor,
   readGithubIngestorConfig,
@@ -19,7 +18,7 @@ import type { BaseMessage } from '@langchain/core/messages';
 import request from 'supertest';
 import { doc } from '../__testUtils__/fakes';
 import {
-  RecordingPermissions,
+  DenyEntityTo,
   startChatBackend,
   waitFor,
 } from '../__testUtils__/chatBackend';
@@ -35,23 +34,6 @@ jest.setTimeout(120_000);
 const databases = knowledgeTestDatabases();
 
 const PAYMENTS = 'component:default/payments';
-
-/** A policy that denies reading the payments entity to one user only. */
-class DenyPaymentsTo extends RecordingPermissions {
-  constructor(private readonly user: string) {
-    super();
-  }
-  async authorize(requests: any[], options?: any) {
-    await super.authorize(requests);
-    const user = options?.credentials?.principal?.userEntityRef;
-    return requests.map(r => ({
-      result:
-        r.resourceRef === PAYMENTS && user === this.user
-          ? AuthorizeResult.DENY
-          : AuthorizeResult.ALLOW,
-    })) as any;
-  }
-}
 
 const payments: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
@@ -181,7 +163,7 @@ describe.each(databases.eachId())(
         models: [scriptedModel('scripted/one', model)],
         documents: [doc('intro', 'Welcome to the portal.')],
         entities: [payments, squatter],
-        permissions: new DenyPaymentsTo('user:default/a'),
+        permissions: new DenyEntityTo(PAYMENTS, 'user:default/a'),
         features: [githubModule],
         knex:
           databaseId === 'POSTGRES_15'
