@@ -195,6 +195,7 @@ async function measure(size: number): Promise<Figure[]> {
           MODEL,
           { text: queries[0].text, vector: queries[0].vector, limit: 10 },
           { vectorWeight: 1, textWeight: 1 },
+          'english',
         );
         const { rows } = await trx.raw(`EXPLAIN ANALYZE ${sql}`, bindings);
         console.error(

@@ -59,7 +59,7 @@ export function buildHybridSearchSql(
   model: EmbeddingModel,
   query: KnowledgeQuery,
   weights: HybridWeights,
-  textSearchConfig = 'english',
+  textSearchConfig: string,
 ): { sql: string; bindings: Knex.RawBinding[]; candidates: number } {
   const candidates = Math.max(query.limit * 4, 40);
   const filters: string[] = [];
