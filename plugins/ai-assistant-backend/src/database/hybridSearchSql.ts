@@ -16,7 +16,7 @@ export interface HybridWeights {
 // other terms still add to the score of the chunks found. So a common word never
 // makes the leg score a large share of the corpus, and its cost is bounded whatever the
 // corpus size (Elasticsearch's "common terms" cut-off, by count).
-const MATCH_BUDGET = 2_000;
+const MATCH_BUDGET = 1_000;
 
 // Terms of a question that score at all: the rarest few carry all the signal.
 const MAX_TERMS = 12;
@@ -92,17 +92,20 @@ export function buildHybridSearchSql(
         LIMIT ?
       ) nearest
     ), terms AS (
-      SELECT lexeme, idf, matched,
+      SELECT lexeme, idf, matched, anded, over_budget,
              ('''' || replace(replace(lexeme, '\\', '\\\\'), '''', '''''') || '''')::tsquery AS term
       FROM (
         SELECT t.lexeme,
                ln(1 + (n.chunks - t.chunks + 0.5) / (t.chunks + 0.5)) AS idf,
-               (sum(t.chunks) OVER (ORDER BY t.chunks, t.lexeme) <= ?
-                OR row_number() OVER (ORDER BY t.chunks, t.lexeme) = 1) AS matched
+               (sum(t.chunks) OVER rarest <= ${MATCH_BUDGET} OR row_number() OVER rarest = 1) AS matched,
+               coalesce(n.chunks * exp(sum(ln(t.chunks::float8 / n.chunks)) OVER rarer) > ${MATCH_BUDGET}, true) AS anded,
+               first_value(t.chunks) OVER rarest > ${MATCH_BUDGET} AS over_budget
         FROM keyword_terms t,
              (SELECT greatest(chunks, 1) AS chunks FROM keyword_terms WHERE lexeme = '') n
         WHERE t.lexeme = ANY(tsvector_to_array(to_tsvector(?::regconfig, ?)))
           AND t.lexeme <> '' AND t.chunks > 0
+        WINDOW rarest AS (ORDER BY t.chunks, t.lexeme),
+               rarer AS (rarest ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
         ORDER BY t.chunks, t.lexeme
         LIMIT ${MAX_TERMS}
       ) ranked
@@ -110,9 +113,10 @@ export function buildHybridSearchSql(
       SELECT id, score AS kw, row_number() OVER (ORDER BY score DESC, id) AS rank FROM (
         SELECT e.id, sum(terms.idf * ts_rank(e.tsv, terms.term, ${LENGTH_NORMALISATION})) AS score
         FROM embeddings e, terms
-        WHERE e.tsv @@ (SELECT tsquery_or_agg FROM (
-                SELECT string_agg(term::text, ' | ')::tsquery AS tsquery_or_agg FROM terms WHERE matched
-              ) q)
+        WHERE e.tsv @@ (SELECT CASE WHEN bool_or(over_budget)
+                  THEN string_agg(term::text, ' & ') FILTER (WHERE anded)
+                  ELSE string_agg(term::text, ' | ') FILTER (WHERE matched) END::tsquery
+                FROM terms)
           ${filterSql} ${keywordOn ? '' : 'AND false'}
         GROUP BY e.id
         ORDER BY score DESC, e.id
@@ -142,7 +146,6 @@ export function buildHybridSearchSql(
     model.key,
     ...filterBindings,
     candidates,
-    MATCH_BUDGET,
     textSearchConfig,
     keywordText(query.text),
     ...filterBindings,

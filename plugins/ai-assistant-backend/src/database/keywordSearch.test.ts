@@ -175,6 +175,26 @@ describe.each(databases.eachId())('keyword search on %s', databaseId => {
     );
   });
 
+  it('finds the chunks that have all the words of a question whose every word is common', async () => {
+    // Over a thousand chunks each (the match budget): the leg matches them together.
+    const filler = (word: string, document: number) =>
+      Array.from(
+        { length: 110 },
+        (_, i) => `Note ${document * 110 + i} about the ${word} pipeline.`,
+      );
+    for (let document = 0; document < 10; document++) {
+      await write(store, `alpha-${document}`, filler('alpha', document));
+      await write(store, `beta-${document}`, filler('beta', document));
+    }
+    await write(store, 'both', [
+      'The alpha and beta pipelines share a runner.',
+    ]);
+
+    expect(await first('alpha beta')).toBe(
+      'The alpha and beta pipelines share a runner.',
+    );
+  });
+
   describe('identifiers', () => {
     const identifiers = [
       'Set GOMEMLIMIT to 90% of the container memory limit.',
