@@ -46,7 +46,11 @@ export const feedbackRequestSchema = z
 export type FeedbackRequest = z.infer<typeof feedbackRequestSchema>;
 
 /**
- * Query of `GET /conversations`.
+ * Query of `GET /conversations`. `q` keeps the conversations whose title contains it (any
+ * case; blank means all). `before` is the `nextCursor` of the previous page: the page then
+ * holds the conversations last active before that page's last one, so paging stays exact while
+ * conversations move to the top. `offset` is the older way to page and cannot be combined with
+ * `before`.
  *
  * @public
  */
@@ -54,8 +58,23 @@ export const listConversationsQuerySchema = z
   .object({
     limit: z.coerce.number().int().min(1).max(100).default(20),
     offset: z.coerce.number().int().min(0).default(0),
+    q: z
+      .string()
+      .trim()
+      .max(200, 'q must be at most 200 characters')
+      .optional()
+      .transform(value => value || undefined),
+    before: z
+      .string()
+      .min(1, 'before must be the nextCursor of a previous page')
+      .max(200, 'before must be the nextCursor of a previous page')
+      .optional(),
   })
-  .strict();
+  .strict()
+  .refine(query => query.before === undefined || query.offset === 0, {
+    message: 'give either before or offset, not both',
+    path: ['before'],
+  });
 
 /**
  * Query of `GET /conversations/:id`: the newest `limit` messages, or with `before` (the id of a
@@ -89,6 +108,11 @@ export interface ModelsResponse {
   models: AiAssistantModelInfo[];
   /** Undefined when no model provider is installed. */
   defaultModelId?: string;
+  /**
+   * Longest question `POST /chat` accepts, in characters (`aiAssistant.chat.maxMessageLength`);
+   * longer ones get HTTP 413. Undefined from servers older than this field.
+   */
+  maxMessageLength?: number;
 }
 
 /**
@@ -210,10 +234,15 @@ export type ChatErrorCode =
  */
 export interface ConversationListResponse {
   conversations: ConversationSummary[];
-  /** How many conversations the caller has in all. */
+  /** How many conversations the caller has in all (that match `q`, when given). */
   total: number;
   limit: number;
   offset: number;
+  /**
+   * Present when there are older conversations than this page's last: pass it as `before` to
+   * get the next page.
+   */
+  nextCursor?: string;
 }
 
 /**

@@ -151,4 +151,116 @@ describe.each(databases.eachId())('ConversationStore on %s', databaseId => {
     expect(Number((await knex('conversation').count({ n: '*' }))[0].n)).toBe(0);
     expect(await store.getFeedback(answer.id)).toBeUndefined();
   });
+  it('pages all conversations by cursor, exactly once each, even when one moves to the top in between', async () => {
+    const knex = await databases.init(databaseId);
+    const store = ConversationStore.create({ knex });
+    const user = 'user:default/a';
+    const ids: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      ids.push((await store.createConversation(user, `c${i}`)).id);
+    }
+    // Three active in the same millisecond, two of them in the same microsecond: the cursor
+    // must tell them apart by the full time and then by id.
+    await knex('conversations')
+      .whereIn('id', [ids[2], ids[3]])
+      .update({ updated_at: '2001-12-01T10:00:00.123456Z' });
+    await knex('conversations')
+      .where({ id: ids[4] })
+      .update({ updated_at: '2001-12-01T10:00:00.123999Z' });
+    const titles = (page: { conversations: Array<{ title: string | null }> }) =>
+      page.conversations.map(c => c.title);
+
+    const first = await store.listConversations(user, { limit: 3, offset: 0 });
+    expect(first.total).toBe(7);
+    expect(titles(first)).toEqual(['c6', 'c5', 'c1']);
+    expect(first.nextCursor).toEqual(expect.any(String));
+
+    // c0 gets a new message: it moves to the top, and paging on neither repeats nor skips.
+    await store.addMessage(ids[0], { role: 'user', content: 'again' });
+    const second = await store.listConversations(user, {
+      limit: 3,
+      offset: 0,
+      before: first.nextCursor,
+    });
+    const sameMicrosecond = [ids[2], ids[3]].sort().reverse();
+    expect(second.conversations.map(c => c.id)).toEqual([
+      ids[4],
+      ...sameMicrosecond,
+    ]);
+    // That was all: c0 is now at the top of the first page instead.
+    expect(second.nextCursor).toBeUndefined();
+    expect(
+      titles(await store.listConversations(user, { limit: 3, offset: 0 }))[0],
+    ).toBe('c0');
+
+    // A page holding the last conversation says there is no more.
+    const all = await store.listConversations(user, { limit: 7, offset: 0 });
+    expect(all.conversations).toHaveLength(7);
+    expect(all.nextCursor).toBeUndefined();
+  });
+
+  it('refuses a cursor it did not give out, with a message saying so', async () => {
+    const store = ConversationStore.create({
+      knex: await databases.init(databaseId),
+    });
+    const user = 'user:default/a';
+    const cursor = (text: string) => Buffer.from(text).toString('base64url');
+    for (const before of [
+      'garbage',
+      cursor('2026-12-01T10:00:00.123456Z|not-a-uuid'),
+      cursor('2026-02-30T10:00:00.000000Z|00000000-0000-4000-8000-000000000000'),
+      cursor('2026-12-01T10:00:00Z|00000000-0000-4000-8000-000000000000'),
+    ]) {
+      await expect(
+        store.listConversations(user, { limit: 3, offset: 0, before }),
+      ).rejects.toThrow(/before: not a nextCursor/);
+    }
+  });
+
+  it('finds conversations by any part of their title, in any case, taking % and _ literally', async () => {
+    const store = ConversationStore.create({
+      knex: await databases.init(databaseId),
+    });
+    const user = 'user:default/a';
+    for (const title of [
+      'Deploying Payments',
+      'payments refunds',
+      'On-call rota',
+      '100% uptime',
+      '100 percent_uptime',
+      null,
+    ]) {
+      await store.createConversation(user, title);
+    }
+    await store.createConversation('user:default/b', 'Payments of b');
+    const search = async (q: string, limit = 10) =>
+      store.listConversations(user, { limit, offset: 0, q });
+
+    const payments = await search('PAYMENT');
+    expect(payments.conversations.map(c => c.title).sort()).toEqual([
+      'Deploying Payments',
+      'payments refunds',
+    ]);
+    expect(payments.total).toBe(2);
+    expect((await search('0%')).conversations.map(c => c.title)).toEqual([
+      '100% uptime',
+    ]);
+    expect((await search('t_u')).conversations.map(c => c.title)).toEqual([
+      '100 percent_uptime',
+    ]);
+    expect((await search('nothing like it')).total).toBe(0);
+
+    // Searching and paging together: the cursor keeps the filter's order.
+    const first = await search('payments', 1);
+    const second = await store.listConversations(user, {
+      limit: 1,
+      offset: 0,
+      q: 'payments',
+      before: first.nextCursor,
+    });
+    expect(
+      [...first.conversations, ...second.conversations].map(c => c.title).sort(),
+    ).toEqual(['Deploying Payments', 'payments refunds']);
+    expect(second.nextCursor).toBeUndefined();
+  });
 });

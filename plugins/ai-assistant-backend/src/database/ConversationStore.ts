@@ -67,28 +67,56 @@ export class ConversationStore {
     return toSummary(row);
   }
 
-  /** The user's conversations, most recently active first. */
+  /**
+   * The user's conversations, most recently active first; with `query`, only those whose title
+   * contains it (any case). Pages by `offset`, or by `before`: the `nextCursor` of the previous
+   * page, a keyset on (updated_at, id) that neither skips nor repeats conversations when others
+   * move to the top between pages.
+   */
   async listConversations(
     userRef: string,
-    page: { limit: number; offset: number },
+    page: { limit: number; offset: number; q?: string; before?: string },
   ): Promise<ConversationListResponse> {
-    const [rows, [{ count }]] = await Promise.all([
-      this.knex('conversations')
-        .where({ user_ref: userRef })
-        .orderBy([
-          { column: 'updated_at', order: 'desc' },
-          { column: 'id', order: 'desc' },
-        ])
-        .limit(page.limit)
-        .offset(page.offset),
-      this.knex('conversations')
-        .where({ user_ref: userRef })
-        .count({ count: '*' }),
+    const mine = () => {
+      const query = this.knex('conversations').where({ user_ref: userRef });
+      if (page.q) {
+        query.whereILike('title', `%${escapeLike(page.q)}%`);
+      }
+      return query;
+    };
+    const rows = mine()
+      .select(
+        '*',
+        // The cursor needs the time to the microsecond: a JS Date would round it to the
+        // millisecond and skip conversations active within the same millisecond.
+        this.knex.raw(
+          `to_char(updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`,
+        ),
+      )
+      .orderBy([
+        { column: 'updated_at', order: 'desc' },
+        { column: 'id', order: 'desc' },
+      ])
+      .limit(page.limit + 1)
+      .offset(page.offset);
+    if (page.before !== undefined) {
+      const cursor = decodeCursor(page.before);
+      rows.whereRaw('(updated_at, id) < (?::timestamptz, ?::uuid)', [
+        cursor.at,
+        cursor.id,
+      ]);
+    }
+    const [found, [{ count }]] = await Promise.all([
+      rows,
+      mine().count({ count: '*' }),
     ]);
+    const last = found.length > page.limit ? found[page.limit - 1] : undefined;
     return {
-      conversations: rows.map(toSummary),
+      conversations: found.slice(0, page.limit).map(toSummary),
       total: Number(count),
-      ...page,
+      limit: page.limit,
+      offset: page.offset,
+      ...(last && { nextCursor: encodeCursor(last.cursor_at, last.id) }),
     };
   }
 
@@ -316,6 +344,42 @@ export class ConversationStore {
       ? { rating: row.rating, comment: row.comment ?? undefined }
       : undefined;
   }
+}
+
+/** `text` for a LIKE pattern that matches it literally (backslash is Postgres' escape). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, match => `\\${match}`);
+}
+
+const CURSOR_TIME = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+
+// Opaque to clients, so the paging key can change without changing the API.
+function encodeCursor(at: string, id: string): string {
+  return Buffer.from(`${at}|${id}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(cursor: string): { at: string; id: string } {
+  const [at, id, ...rest] = Buffer.from(cursor, 'base64url')
+    .toString('utf8')
+    .split('|');
+  if (
+    rest.length > 0 ||
+    !CURSOR_TIME.test(at ?? '') ||
+    !isRealTime(at) ||
+    !UUID.test(id ?? '')
+  ) {
+    throw new InputError(
+      'Invalid query: before: not a nextCursor of this API; use the nextCursor of the previous page',
+    );
+  }
+  return { at, id };
+}
+
+// E.g. February 30th passes the pattern but would make the database fail.
+function isRealTime(at: string): boolean {
+  const millis = `${at.slice(0, 23)}Z`;
+  const parsed = new Date(millis);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === millis;
 }
 
 function iso(value: Date | string): string {
