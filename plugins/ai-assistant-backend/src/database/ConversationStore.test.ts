@@ -208,7 +208,9 @@ describe.each(databases.eachId())('ConversationStore on %s', databaseId => {
     for (const before of [
       'garbage',
       cursor('2026-12-01T10:00:00.123456Z|not-a-uuid'),
-      cursor('2026-02-30T10:00:00.000000Z|00000000-0000-4000-8000-000000000000'),
+      cursor(
+        '2026-02-30T10:00:00.000000Z|00000000-0000-4000-8000-000000000000',
+      ),
       cursor('2026-12-01T10:00:00Z|00000000-0000-4000-8000-000000000000'),
     ]) {
       await expect(
@@ -259,7 +261,9 @@ describe.each(databases.eachId())('ConversationStore on %s', databaseId => {
       before: first.nextCursor,
     });
     expect(
-      [...first.conversations, ...second.conversations].map(c => c.title).sort(),
+      [...first.conversations, ...second.conversations]
+        .map(c => c.title)
+        .sort(),
     ).toEqual(['Deploying Payments', 'payments refunds']);
     expect(second.nextCursor).toBeUndefined();
   });
