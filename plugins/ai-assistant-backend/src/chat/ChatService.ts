@@ -86,6 +86,11 @@ export class ChatService {
     },
   ) {}
 
+  /** Longest question accepted, in characters; the page counts down to it as the user types. */
+  get maxMessageLength(): number {
+    return this.options.settings.maxMessageLength;
+  }
+
   private get metrics(): AiAssistantMetrics {
     return this.options.metrics ?? noopMetrics;
   }

@@ -213,6 +213,36 @@ describe(`chat routes on ${mainDatabase}`, () => {
         /Unrecognized key.*sort/,
       ],
       [
+        'search text too long',
+        api.get(`/api/ai-assistant/conversations?q=${'x'.repeat(201)}`).set(a),
+        400,
+        /q must be at most 200 characters/,
+      ],
+      [
+        'search text given twice',
+        api.get('/api/ai-assistant/conversations?q=a&q=b').set(a),
+        400,
+        /q must be given once/,
+      ],
+      [
+        'cursor not given out by the API',
+        api.get('/api/ai-assistant/conversations?before=garbage').set(a),
+        400,
+        /before: not a nextCursor of this API/,
+      ],
+      [
+        'empty cursor',
+        api.get('/api/ai-assistant/conversations?before=').set(a),
+        400,
+        /before must be the nextCursor of a previous page/,
+      ],
+      [
+        'cursor and offset together',
+        api.get('/api/ai-assistant/conversations?before=abc&offset=5').set(a),
+        400,
+        /give either before or offset, not both/,
+      ],
+      [
         'non-uuid conversation path',
         api.get('/api/ai-assistant/conversations/not-a-uuid').set(a),
         404,
@@ -269,6 +299,46 @@ describe(`chat routes on ${mainDatabase}`, () => {
     await backend.stop();
   });
 
+  it('searches conversation titles and pages past the first page with nextCursor', async () => {
+    const backend = await start();
+    const api = request(backend.server);
+    const a = { Authorization: backend.auth('user:default/a') };
+    for (const title of [
+      'Payments deploy',
+      'On-call rota',
+      'Payments refunds',
+    ]) {
+      const { events } = await backend.chat({ message: title });
+      await api
+        .patch(
+          `/api/ai-assistant/conversations/${events[0].data.conversationId}`,
+        )
+        .set(a)
+        .send({ title })
+        .expect(200);
+    }
+    const list = (query: string) =>
+      api.get(`/api/ai-assistant/conversations?${query}`).set(a).expect(200);
+
+    const first = await list('q=%20payments%20&limit=1');
+    expect(first.body).toMatchObject({
+      conversations: [{ title: 'Payments refunds' }],
+      total: 2,
+      limit: 1,
+      nextCursor: expect.any(String),
+    });
+    const second = await list(
+      `q=payments&limit=1&before=${encodeURIComponent(first.body.nextCursor)}`,
+    );
+    expect(second.body.conversations.map((c: any) => c.title)).toEqual([
+      'Payments deploy',
+    ]);
+    expect(second.body.nextCursor).toBeUndefined();
+    // Blank search text lists everything, as before the parameter existed.
+    expect((await list('q=')).body.total).toBe(3);
+    await backend.stop();
+  });
+
   it('requires a signed-in user with the chat permission on every chat route', async () => {
     const backend = await start();
     const api = request(backend.server);
@@ -285,6 +355,7 @@ describe(`chat routes on ${mainDatabase}`, () => {
     expect(models.body).toEqual({
       models: [{ id: 'scripted/one', displayName: 'Scripted scripted/one' }],
       defaultModelId: 'scripted/one',
+      maxMessageLength: 100,
     });
     expect(backend.permissions.batches.at(-1)).toEqual([
       { permission: 'ai-assistant.chat', resourceRef: undefined },

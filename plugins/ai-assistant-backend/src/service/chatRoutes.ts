@@ -112,7 +112,11 @@ export function addChatRoutes(
   router.get('/models', async (req, res) => {
     await chatUser(req);
     rejectQuery(req);
-    res.json(await models.describe());
+    // The size limit rides along, so the page can warn before the server refuses with a 413.
+    res.json({
+      ...(await models.describe()),
+      maxMessageLength: chat.maxMessageLength,
+    });
   });
 
   router.post('/chat', async (req, res) => {
