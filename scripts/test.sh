@@ -6,10 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 yarn_cli=(node .yarn/releases/yarn-4.18.1.cjs)
-# Native addons (better-sqlite3) build against Node's own headers when they are installed,
-# so node-gyp needs no download.
-if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node.h ]; then
-  export npm_config_nodedir=/usr
+# Native addons (better-sqlite3) build against the headers beside this Node when they are
+# there, so node-gyp needs no download (as scripts/start.js does for `npm start`).
+node_prefix=$(node -p 'require("path").resolve(process.execPath, "../..")')
+if [ -z "${npm_config_nodedir:-}" ] && [ -f "$node_prefix/include/node/node.h" ]; then
+  export npm_config_nodedir=$node_prefix
 fi
 
 if [ -n "${CI:-}" ]; then
