@@ -7,6 +7,7 @@ import {
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { type OllamaModelsConfig, readOllamaModelsConfig } from './config';
 import { OllamaChatModel } from './OllamaChatModel';
+import { createOllamaProbe } from './probeOllamaModel';
 
 /**
  * Options of {@link OllamaModelProvider}.
@@ -19,12 +20,14 @@ export interface OllamaModelProviderOptions {
    * answer starts, because Ollama loads the model into memory and reads the whole prompt first.
    */
   retry?: RetryingFetchOptions;
+  /** Time a reachability probe waits for `/api/tags`, in milliseconds. Default: 5,000. */
+  probeTimeoutMs?: number;
 }
 
 /**
  * The `ollama` model provider: one LangChain `ChatOllama` per configured model, streaming from
  * Ollama's `/api/chat` with tool calling, retries, a timeout and errors that never show the API
- * key. Model ids are `ollama/<model>`.
+ * key, and a probe through `/api/tags` that costs no tokens. Model ids are `ollama/<model>`.
  *
  * @public
  */
@@ -60,6 +63,12 @@ export class OllamaModelProvider implements ModelProvider {
         }),
         // The fetch retries what is worth retrying; LangChain retrying too would multiply waits.
         maxRetries: 0,
+      }),
+      probe: createOllamaProbe({
+        baseUrl,
+        model,
+        apiKey,
+        timeoutMs: options.probeTimeoutMs,
       }),
     }));
   }

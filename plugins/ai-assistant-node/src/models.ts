@@ -12,6 +12,16 @@ export interface AiAssistantModel {
   displayName: string;
   /** The LangChain chat model that answers. */
   chatModel: BaseChatModel;
+  /**
+   * Checks, without spending tokens, that the model's server answers, accepts the credentials
+   * and, where the provider can tell, has this model. Resolves when it does; rejects with an
+   * Error (usually a {@link ProviderError}, a {@link ModelNotFoundError} for a missing model)
+   * whose message tells an admin what is wrong and never contains a secret. It makes one
+   * attempt with a timeout of a few seconds and ends early when `signal` aborts. The core calls
+   * it to report reachability before anyone asks (see {@link createProbeFetch}); leave it out
+   * when the provider has no request that costs nothing, and the model counts as unprobed.
+   */
+  probe?(signal?: AbortSignal): Promise<void>;
 }
 
 /**

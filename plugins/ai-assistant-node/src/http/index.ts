@@ -1,3 +1,4 @@
+export * from './createProbeFetch';
 export * from './createProviderFetch';
 export * from './createRetryingFetch';
 export * from './ProviderError';
