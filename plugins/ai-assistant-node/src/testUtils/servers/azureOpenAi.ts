@@ -118,7 +118,8 @@ const ERROR_MESSAGES: Record<number, string> = {
  * chunks ending in `data: [DONE]` when `stream: true`, with tool call deltas). Those paths need
  * the `api-version` query, as Azure's do. The same `/chat/completions` and `/embeddings` under any
  * other path, such as `/openai/v1` or an Azure AI inference `/models` endpoint, take the deployment
- * from the body's `model`. It records every request, can be scripted and can fail on demand. It
+ * from the body's `model`. `GET /openai/models?api-version=...` and `GET <any path>/models` list
+ * base models, as Azure's do, for probes that cost no tokens. It records every request, can be scripted and can fail on demand. It
  * listens on 127.0.0.1 on a free port and uses only `node:http`.
  *
  * @example
@@ -164,6 +165,10 @@ export async function startAzureOpenAiTestServer(
       const route = url.pathname.match(
         /^(?:\/openai\/deployments\/([^/]+))?.*\/(embeddings|chat\/completions)$/,
       );
+      if (req.method === 'GET' && url.pathname.endsWith('/models')) {
+        listModels(res, url);
+        return;
+      }
       if (req.method !== 'POST' || !route) {
         sendError(res, 404, '404');
         return;
@@ -221,6 +226,41 @@ export async function startAzureOpenAiTestServer(
     failNext: server.failNext,
     close: server.close,
   };
+}
+
+/**
+ * The models the resource may deploy, as `GET /openai/models?api-version=...` and the v1 API's
+ * `GET /openai/v1/models` list them: base models, not deployments, so a deployment's name need
+ * not be among them.
+ */
+function listModels(res: ServerResponse, url: URL) {
+  if (
+    url.pathname === '/openai/models' &&
+    !url.searchParams.get('api-version')
+  ) {
+    sendError(res, 404, '404', 'Resource not found');
+    return;
+  }
+  sendJson(res, {
+    object: 'list',
+    data: [
+      'gpt-4o-2024-11-20',
+      'gpt-4o-mini-2024-07-18',
+      'text-embedding-3-small',
+    ].map(id => ({
+      id,
+      object: 'model',
+      created_at: 1_732_060_800,
+      status: 'succeeded',
+      lifecycle_status: 'generally-available',
+      capabilities: {
+        chat_completion: !id.startsWith('text-embedding'),
+        embeddings: id.startsWith('text-embedding'),
+        inference: true,
+        fine_tune: false,
+      },
+    })),
+  });
 }
 
 function hasKey(req: IncomingMessage, apiKey: string): boolean {
