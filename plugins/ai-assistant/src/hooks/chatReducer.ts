@@ -45,6 +45,11 @@ export type ChatAction =
   | { type: 'asked'; question: string; userKey: string; assistantKey: string }
   | { type: 'event'; event: ChatStreamEvent }
   | { type: 'failed'; error: MessageError }
+  /**
+   * The question was refused before the server started an answer (e.g. HTTP 413): the server
+   * stored nothing, so the exchange leaves the screen and the question returns to the composer.
+   */
+  | { type: 'withdrawn' }
   | { type: 'aborted' }
   /** The stream closed; an answer still streaming then was cut off. */
   | { type: 'ended' }
@@ -96,6 +101,12 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         status: 'error',
         error: action.error,
       }));
+    case 'withdrawn': {
+      const last = state.messages[state.messages.length - 1];
+      return last?.role === 'assistant' && last.status === 'streaming'
+        ? { ...state, messages: state.messages.slice(0, -2) }
+        : state;
+    }
     case 'aborted':
       return updateStreaming(state, () => ({ status: 'aborted' }));
     case 'ended':

@@ -2,6 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import { aiAssistantApiRef } from '../api';
 import { describeError } from '../lib/describeError';
+import { describeSendError } from '../lib/sendError';
 import { chatReducer, initialChatState, MessageError } from './chatReducer';
 
 /** Callbacks for the page around the chat, e.g. to refresh the conversation list. */
@@ -10,6 +11,13 @@ export interface UseChatOptions {
   onConversation?: (conversationId: string) => void;
   /** An answer finished, however it ended. */
   onSettled?: () => void;
+  /**
+   * The question got no answer text: it was refused before the answer started, or every
+   * model failed. The page puts it back into the composer, so it is not lost.
+   */
+  onUnanswered?: (question: string) => void;
+  /** The server's longest accepted question, to say so when it refuses one (HTTP 413). */
+  maxMessageLength?: number;
 }
 
 let nextKey = 0;
@@ -25,6 +33,8 @@ export function useChat(options: UseChatOptions = {}) {
   const [streaming, setStreaming] = useState(false);
   const [loading, setLoading] = useState(false);
   const [loadError, setLoadError] = useState<MessageError>();
+  // Why the last question was not sent; its exchange left the screen (see 'withdrawn').
+  const [sendError, setSendError] = useState<MessageError>();
   const [loadingOlder, setLoadingOlder] = useState(false);
   const controller = useRef<AbortController>();
   // The conversation being shown or loaded. A ref, not state: it must be current inside
@@ -47,6 +57,11 @@ export function useChat(options: UseChatOptions = {}) {
       controller.current = abort;
       setStreaming(true);
       setLoadError(undefined);
+      setSendError(undefined);
+      // Whether the server started an answer (and so stored the exchange), and wrote any of it.
+      let started = false;
+      let answered = false;
+      let failed = false;
       dispatch({
         type: 'asked',
         question,
@@ -67,6 +82,9 @@ export function useChat(options: UseChatOptions = {}) {
             break;
           }
           dispatch({ type: 'event', event });
+          started = true;
+          answered ||= event.type === 'delta';
+          failed ||= event.type === 'error';
           if (event.type === 'conversation') {
             conversationId.current = event.data.conversationId;
             callbacks.current.onConversation?.(event.data.conversationId);
@@ -74,12 +92,27 @@ export function useChat(options: UseChatOptions = {}) {
         }
         abort.signal.throwIfAborted();
         dispatch({ type: 'ended' });
+        if (failed && !answered) {
+          callbacks.current.onUnanswered?.(question);
+        }
       } catch (error) {
-        dispatch(
-          abort.signal.aborted
-            ? { type: 'aborted' }
-            : { type: 'failed', error: describeError(error) },
-        );
+        const described = describeSendError(error, {
+          question,
+          maxLength: callbacks.current.maxMessageLength,
+          started,
+        });
+        if (abort.signal.aborted) {
+          dispatch({ type: 'aborted' });
+        } else if (!started) {
+          dispatch({ type: 'withdrawn' });
+          setSendError(described);
+          callbacks.current.onUnanswered?.(question);
+        } else {
+          dispatch({ type: 'failed', error: described });
+          if (!answered) {
+            callbacks.current.onUnanswered?.(question);
+          }
+        }
       } finally {
         controller.current = undefined;
         setStreaming(false);
@@ -95,6 +128,7 @@ export function useChat(options: UseChatOptions = {}) {
       conversationId.current = id;
       setLoading(true);
       setLoadError(undefined);
+      setSendError(undefined);
       try {
         const conversation = await api.getConversation(id);
         if (conversationId.current === id) {
@@ -140,12 +174,16 @@ export function useChat(options: UseChatOptions = {}) {
     stop();
     conversationId.current = undefined;
     setLoadError(undefined);
+    setSendError(undefined);
     dispatch({ type: 'reset' });
   }, [stop]);
 
   const rate = useCallback(
-    async (messageId: string, rating: 'up' | 'down') => {
-      await api.rateMessage(messageId, { rating });
+    async (messageId: string, rating: 'up' | 'down', comment?: string) => {
+      await api.rateMessage(
+        messageId,
+        comment ? { rating, comment } : { rating },
+      );
       dispatch({ type: 'rated', messageId, rating });
     },
     [api],
@@ -165,6 +203,9 @@ export function useChat(options: UseChatOptions = {}) {
     streaming,
     loading,
     loadError,
+    /** Why the last question could not be sent; it went back to the composer. */
+    sendError,
+    dismissSendError: useCallback(() => setSendError(undefined), []),
     send,
     stop,
     load,

@@ -214,7 +214,7 @@ describe('ChatPage', () => {
     expect(answer()).toHaveTextContent('Half an');
   });
 
-  it('says when to try again after a 429', async () => {
+  it('says when to try again after a 429, keeping the question in the composer', async () => {
     server.use(
       http.post(
         `${BASE_URL}/chat`,
@@ -230,29 +230,38 @@ describe('ChatPage', () => {
       screen.getByRole('textbox', { name: 'Message to the AI assistant' }),
       'q{Enter}',
     );
-    const alert = await within(answer()).findByRole('alert');
-    expect(alert).toHaveTextContent('Too many requests');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Your question was not sent');
     expect(alert).toHaveTextContent('Try again in 42 seconds.');
+    expect(
+      screen.getByRole('textbox', { name: 'Message to the AI assistant' }),
+    ).toHaveValue('q');
   });
 
-  it('says what was wrong when the server rejects the question', async () => {
+  it('says what was wrong when the server rejects the question, without its config keys', async () => {
     server.use(
       http.post(`${BASE_URL}/chat`, () =>
         errorResponse(
           413,
-          'PayloadTooLargeError',
-          'The message is longer than 8000 characters',
+          'MessageTooLongError',
+          'The message is 3 characters long; the limit is 2 (aiAssistant.chat.maxMessageLength).',
         ),
       ),
     );
     await renderChat();
     await userEvent.type(
       screen.getByRole('textbox', { name: 'Message to the AI assistant' }),
-      'q{Enter}',
+      'abc{Enter}',
     );
-    expect(await within(answer()).findByRole('alert')).toHaveTextContent(
-      'The message is longer than 8000 characters (HTTP 413)',
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'Your question is 3 characters long. Shorten it or split it into several questions.',
     );
+    expect(alert).not.toHaveTextContent('aiAssistant');
+    // Nothing was stored, so nothing is shown as asked.
+    expect(
+      screen.queryByRole('article', { name: "Assistant's answer" }),
+    ).not.toBeInTheDocument();
   });
 
   it('never turns HTML or images in model output into elements', async () => {

@@ -1,33 +1,84 @@
+import Button from '@material-ui/core/Button';
 import IconButton from '@material-ui/core/IconButton';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
 import ThumbDownIcon from '@material-ui/icons/ThumbDown';
 import ThumbDownOutlinedIcon from '@material-ui/icons/ThumbDownOutlined';
 import ThumbUpIcon from '@material-ui/icons/ThumbUp';
 import ThumbUpOutlinedIcon from '@material-ui/icons/ThumbUpOutlined';
-import { useState } from 'react';
+import { FormEvent, useId, useState } from 'react';
 import { describeError } from '../../lib/describeError';
+
+/** The longest reason the backend accepts (`POST /messages/:id/feedback`, `comment`). */
+export const MAX_FEEDBACK_COMMENT_LENGTH = 2000;
+
+const useStyles = makeStyles(theme => ({
+  reason: {
+    display: 'flex',
+    alignItems: 'flex-start',
+    flexWrap: 'wrap',
+    gap: theme.spacing(1),
+    marginTop: theme.spacing(0.5),
+    maxWidth: 560,
+  },
+  reasonField: { flex: '1 1 280px' },
+}));
 
 /** Props of {@link Feedback}. */
 export interface FeedbackProps {
   rating?: 'up' | 'down';
-  onRate: (rating: 'up' | 'down') => Promise<void>;
+  onRate: (rating: 'up' | 'down', comment?: string) => Promise<void>;
 }
 
-/** Thumbs up and down for an answer; rating again replaces the earlier rating. */
+/**
+ * Thumbs up and down for an answer; rating again replaces the earlier rating. A thumbs down
+ * is saved at once, then asks what was wrong: the reason is optional and sent with a second
+ * rating of the same answer.
+ */
 export function Feedback(props: FeedbackProps) {
   const { rating, onRate } = props;
+  const classes = useStyles();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  const [thanked, setThanked] = useState(false);
+  const reasonId = useId();
 
-  const rate = async (value: 'up' | 'down') => {
+  const rate = async (value: 'up' | 'down', comment?: string) => {
     setBusy(true);
     setError(undefined);
     try {
-      await onRate(value);
+      await onRate(value, comment);
+      return true;
     } catch (e) {
       setError(`Could not save your rating: ${describeError(e).message}`);
+      return false;
     } finally {
       setBusy(false);
+    }
+  };
+
+  const rateUp = async () => {
+    setAsking(false);
+    setThanked(false);
+    await rate('up');
+  };
+
+  const rateDown = async () => {
+    setThanked(false);
+    if (await rate('down')) {
+      setAsking(true);
+    }
+  };
+
+  const sendReason = async (event: FormEvent) => {
+    event.preventDefault();
+    if (reason.trim() && (await rate('down', reason.trim()))) {
+      setAsking(false);
+      setReason('');
+      setThanked(true);
     }
   };
 
@@ -38,7 +89,7 @@ export function Feedback(props: FeedbackProps) {
         aria-label="Good answer"
         aria-pressed={rating === 'up'}
         disabled={busy}
-        onClick={() => rate('up')}
+        onClick={rateUp}
         color={rating === 'up' ? 'primary' : 'default'}
       >
         {rating === 'up' ? (
@@ -52,7 +103,7 @@ export function Feedback(props: FeedbackProps) {
         aria-label="Bad answer"
         aria-pressed={rating === 'down'}
         disabled={busy}
-        onClick={() => rate('down')}
+        onClick={rateDown}
         color={rating === 'down' ? 'primary' : 'default'}
       >
         {rating === 'down' ? (
@@ -61,6 +112,40 @@ export function Feedback(props: FeedbackProps) {
           <ThumbDownOutlinedIcon fontSize="small" />
         )}
       </IconButton>
+      {asking && (
+        <form
+          className={classes.reason}
+          aria-label="Why was the answer bad?"
+          onSubmit={sendReason}
+        >
+          <TextField
+            className={classes.reasonField}
+            size="small"
+            variant="outlined"
+            id={reasonId}
+            label="What was wrong? (optional)"
+            value={reason}
+            onChange={event => setReason(event.target.value)}
+            inputProps={{ maxLength: MAX_FEEDBACK_COMMENT_LENGTH }}
+          />
+          <Button
+            type="submit"
+            variant="outlined"
+            size="small"
+            disabled={busy || !reason.trim()}
+          >
+            Send reason
+          </Button>
+          <Button size="small" onClick={() => setAsking(false)}>
+            Skip
+          </Button>
+        </form>
+      )}
+      {thanked && (
+        <Typography variant="caption" color="textSecondary" role="status">
+          Thanks: your reason was sent.
+        </Typography>
+      )}
       {error && (
         <Typography variant="caption" color="error" role="alert">
           {error}

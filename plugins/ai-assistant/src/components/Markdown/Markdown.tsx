@@ -13,6 +13,7 @@ import {
   LINK_ALLOW_LIST_KEY,
 } from '../../lib/linkPolicy';
 import { safeUrl } from '../../lib/safeUrl';
+import { CopyButton } from '../CopyButton';
 import { CITATION_HREF_PREFIX, remarkCitations } from './remarkCitations';
 
 const useStyles = makeStyles(theme => ({
@@ -44,6 +45,19 @@ const useStyles = makeStyles(theme => ({
       paddingLeft: theme.spacing(2),
       color: theme.palette.text.secondary,
     },
+  },
+  // The copy button sits on the block's top right corner, over the code's padding.
+  codeBlock: { position: 'relative' },
+  codeCopy: {
+    position: 'absolute',
+    top: theme.spacing(0.5),
+    right: theme.spacing(0.5),
+    display: 'flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
+    paddingRight: theme.spacing(0.5),
+    borderRadius: theme.shape.borderRadius,
+    backgroundColor: theme.palette.background.paper,
   },
   citation: {
     fontSize: '0.8em',
@@ -182,16 +196,26 @@ export function Markdown(props: MarkdownProps) {
           .exec(className ?? '')?.[1]
           ?.toLowerCase();
         const language = fence ? (LANGUAGE_ALIASES[fence] ?? fence) : 'text';
+        const code = String(children).replace(/\n$/, '');
         return (
-          <CodeSnippet
-            text={String(children).replace(/\n$/, '')}
-            language={language}
-            showCopyCodeButton
-          />
+          <div className={classes.codeBlock}>
+            <CodeSnippet text={code} language={language} />
+            <CopyButton
+              text={code}
+              label="Copy code"
+              className={classes.codeCopy}
+            />
+          </div>
         );
       },
     }),
-    [sources, classes.citation, isLinkable],
+    [
+      sources,
+      classes.citation,
+      classes.codeBlock,
+      classes.codeCopy,
+      isLinkable,
+    ],
   );
 
   return (

@@ -1,6 +1,7 @@
 import type { AiAssistantSource } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { renderInTestApp } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import type { ViewMessage } from '../../hooks/chatReducer';
 import { Message } from './Message';
 
@@ -124,5 +125,71 @@ describe('the sources of an answer', () => {
     // Nothing to link to: the citation stays as the model wrote it.
     expect(screen.queryByRole('link', { name: /^Source 2/ })).toBeNull();
     expect(screen.getByText(/See the README \[2\]/)).toBeInTheDocument();
+  });
+});
+
+describe('reusing a message', () => {
+  it('offers Retry on a failed answer, Regenerate when asked to, and neither while it streams', async () => {
+    const onRetry = jest.fn();
+    const failed: ViewMessage = {
+      ...answerWith('', []),
+      status: 'error',
+      error: { code: 'model_error', message: 'The model failed.' },
+    };
+    const { rerender } = await renderInTestApp(
+      <Message message={failed} onRetry={onRetry} />,
+    );
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(onRetry).toHaveBeenCalledTimes(1);
+    // Nothing was written, so there is nothing to copy.
+    expect(
+      screen.queryByRole('button', { name: 'Copy answer' }),
+    ).not.toBeInTheDocument();
+
+    rerender(
+      <Message
+        message={{ ...answerWith('Half', []), status: 'streaming' }}
+        onRegenerate={jest.fn()}
+      />,
+    );
+    expect(
+      screen.queryByRole('button', { name: 'Regenerate' }),
+    ).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Copy answer' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says so when the browser refuses to copy', async () => {
+    userEvent.setup();
+    jest
+      .spyOn(navigator.clipboard, 'writeText')
+      .mockRejectedValue(new Error('denied'));
+    await renderInTestApp(<Message message={answerWith('An answer', [])} />);
+    await userEvent.click(screen.getByRole('button', { name: 'Copy answer' }));
+    expect(await screen.findByRole('status')).toHaveTextContent('Copy failed');
+  });
+
+  it('has an edit button on a question only when editing is offered', async () => {
+    const onEdit = jest.fn();
+    const question: ViewMessage = {
+      key: 'u1',
+      role: 'user',
+      content: 'How?',
+      status: 'complete',
+      sources: [],
+      toolCalls: [],
+    };
+    const { rerender } = await renderInTestApp(
+      <Message message={question} onEdit={onEdit} />,
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Edit question' }),
+    );
+    expect(onEdit).toHaveBeenCalledTimes(1);
+    rerender(<Message message={question} />);
+    expect(
+      screen.queryByRole('button', { name: 'Edit question' }),
+    ).not.toBeInTheDocument();
   });
 });

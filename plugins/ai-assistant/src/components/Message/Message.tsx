@@ -1,6 +1,11 @@
+import Button from '@material-ui/core/Button';
+import IconButton from '@material-ui/core/IconButton';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import EditOutlinedIcon from '@material-ui/icons/EditOutlined';
+import RefreshIcon from '@material-ui/icons/Refresh';
 import type { ViewMessage } from '../../hooks/chatReducer';
+import { CopyButton } from '../CopyButton';
 import { Feedback } from '../Feedback';
 import { Markdown } from '../Markdown';
 import { Sources } from '../Sources';
@@ -40,14 +45,30 @@ const useStyles = makeStyles(theme => ({
   footer: {
     display: 'flex',
     alignItems: 'center',
+    flexWrap: 'wrap',
     gap: theme.spacing(1),
+  },
+  copy: {
+    display: 'inline-flex',
+    alignItems: 'center',
+    gap: theme.spacing(0.5),
   },
 }));
 
 /** Props of {@link Message}. */
 export interface MessageProps {
   message: ViewMessage;
-  onRate?: (messageId: string, rating: 'up' | 'down') => Promise<void>;
+  onRate?: (
+    messageId: string,
+    rating: 'up' | 'down',
+    comment?: string,
+  ) => Promise<void>;
+  /** Asks this failed answer's question again; shown as "Retry". */
+  onRetry?: () => void;
+  /** Asks the last answer's question again for a new answer; shown as "Regenerate". */
+  onRegenerate?: () => void;
+  /** Puts the user's question back into the composer to change and send again. */
+  onEdit?: () => void;
 }
 
 /**
@@ -55,7 +76,7 @@ export interface MessageProps {
  * as markdown with its tool calls, error and sources.
  */
 export function Message(props: MessageProps) {
-  const { message, onRate } = props;
+  const { message, onRate, onRetry, onRegenerate, onEdit } = props;
   const classes = useStyles();
 
   if (message.role === 'user') {
@@ -69,6 +90,11 @@ export function Message(props: MessageProps) {
             {message.content}
           </Typography>
         </div>
+        {onEdit && (
+          <IconButton size="small" aria-label="Edit question" onClick={onEdit}>
+            <EditOutlinedIcon fontSize="small" />
+          </IconButton>
+        )}
       </div>
     );
   }
@@ -110,12 +136,40 @@ export function Message(props: MessageProps) {
         {message.error && <MessageError error={message.error} />}
         <Sources sources={message.sources} />
       </div>
-      {canRate && (
+      {!streaming && (
         <div className={classes.footer}>
-          <Feedback
-            rating={message.rating}
-            onRate={rating => onRate(id, rating)}
-          />
+          {onRetry && (
+            <Button
+              size="small"
+              variant="outlined"
+              startIcon={<RefreshIcon fontSize="small" />}
+              onClick={onRetry}
+            >
+              Retry
+            </Button>
+          )}
+          {onRegenerate && (
+            <Button
+              size="small"
+              startIcon={<RefreshIcon fontSize="small" />}
+              onClick={onRegenerate}
+            >
+              Regenerate
+            </Button>
+          )}
+          {message.content !== '' && (
+            <CopyButton
+              text={message.content}
+              label="Copy answer"
+              className={classes.copy}
+            />
+          )}
+          {canRate && (
+            <Feedback
+              rating={message.rating}
+              onRate={(rating, comment) => onRate(id, rating, comment)}
+            />
+          )}
         </div>
       )}
     </article>

@@ -24,7 +24,15 @@ const STICKY_PIXELS = 48;
 export interface MessageListProps {
   messages: ViewMessage[];
   streaming: boolean;
-  onRate?: (messageId: string, rating: 'up' | 'down') => Promise<void>;
+  onRate?: (
+    messageId: string,
+    rating: 'up' | 'down',
+    comment?: string,
+  ) => Promise<void>;
+  /** Asks a question again (Retry on a failed answer, Regenerate on the last one). */
+  onAskAgain?: (question: string) => void;
+  /** Puts a question of the user back into the composer. */
+  onEdit?: (question: string) => void;
   /** Whether the conversation has messages before the first one shown. */
   hasOlderMessages?: boolean;
   /** Loads the messages before the first one shown. */
@@ -41,6 +49,8 @@ export function MessageList(props: MessageListProps) {
     messages,
     streaming,
     onRate,
+    onAskAgain,
+    onEdit,
     hasOlderMessages,
     onLoadOlder,
     loadingOlder,
@@ -97,9 +107,35 @@ export function MessageList(props: MessageListProps) {
             </Button>
           </div>
         )}
-        {messages.map(message => (
-          <Message key={message.key} message={message} onRate={onRate} />
-        ))}
+        {messages.map((message, index) => {
+          // Asking again needs the question: the user message just before the answer.
+          const previous = messages[index - 1];
+          const question =
+            message.role === 'assistant' && previous?.role === 'user'
+              ? previous.content
+              : undefined;
+          const askAgain =
+            !streaming && onAskAgain && question !== undefined
+              ? () => onAskAgain(question)
+              : undefined;
+          const last = index === messages.length - 1;
+          return (
+            <Message
+              key={message.key}
+              message={message}
+              onRate={onRate}
+              onRetry={message.status === 'error' ? askAgain : undefined}
+              onRegenerate={
+                last && message.status !== 'error' ? askAgain : undefined
+              }
+              onEdit={
+                message.role === 'user' && !streaming && onEdit
+                  ? () => onEdit(message.content)
+                  : undefined
+              }
+            />
+          );
+        })}
       </div>
     </div>
   );
