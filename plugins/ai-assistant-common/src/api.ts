@@ -97,6 +97,16 @@ export const getConversationQuerySchema = z
 export interface AiAssistantModelInfo {
   id: string;
   displayName: string;
+  /**
+   * Whether the model's server answered a recent check (made at most every 30 seconds, costing
+   * no tokens). Absent when the model's provider has no such check.
+   */
+  reachable?: boolean;
+  /**
+   * Why the model cannot answer right now, in words for users (no addresses or settings), when
+   * `reachable` is false. Admins find the details in `GET /health`.
+   */
+  unreachableReason?: string;
 }
 
 /**

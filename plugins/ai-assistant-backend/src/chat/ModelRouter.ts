@@ -2,11 +2,13 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   type AiAssistantModel,
+  ModelNotFoundError,
   type ModelProvider,
   ProviderError,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import type { ModelsResponse } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { CircuitBreaker } from './CircuitBreaker';
+import { ModelProbes, type ModelReachability } from './ModelProbes';
 import { FailedBeforeFirstTokenError } from './streamAnswer';
 
 /**
@@ -14,13 +16,20 @@ import { FailedBeforeFirstTokenError } from './streamAnswer';
  * default), and the order in which to try them for one answer.
  */
 export class ModelRouter {
+  readonly #probes: ModelProbes;
+
   constructor(
     private readonly options: {
       providers: ModelProvider[];
       breaker: CircuitBreaker;
       logger: LoggerService;
+      /** Reachability checks; see {@link ModelProbes} for the defaults. */
+      probes?: ModelProbes;
     },
-  ) {}
+  ) {
+    this.#probes =
+      options.probes ?? new ModelProbes({ logger: options.logger });
+  }
 
   /** Whether any model provider module is installed. */
   get hasProviders(): boolean {
@@ -47,13 +56,38 @@ export class ModelRouter {
     return lists.flat();
   }
 
-  /** What `GET /models` answers. */
+  /**
+   * What `GET /models` answers, with each probed model's reachability and, when it cannot be
+   * reached, a reason in words for users: the probe's own message names hosts and config keys,
+   * which are for admins (`GET /health`) and the logs.
+   */
   async describe(): Promise<ModelsResponse> {
     const models = await this.listModels();
+    const reachability = await Promise.all(models.map(m => this.probe(m)));
     return {
-      models: models.map(({ id, displayName }) => ({ id, displayName })),
+      models: models.map(({ id, displayName }, i) => {
+        const { reachable, error } = reachability[i];
+        if (reachable === undefined) return { id, displayName };
+        return reachable
+          ? { id, displayName, reachable }
+          : {
+              id,
+              displayName,
+              reachable,
+              unreachableReason: userReason(error),
+            };
+      }),
       defaultModelId: models[0]?.id,
     };
+  }
+
+  /**
+   * Whether a model's server answers, from a probe at most {@link ModelProbes}' cache time old;
+   * callers asking at the same time share one probe. `reachable` is undefined for a model
+   * without a probe.
+   */
+  probe(model: AiAssistantModel): Promise<ModelReachability> {
+    return this.#probes.check(model);
   }
 
   /**
@@ -113,4 +147,20 @@ export function isProviderSideFailure(error: unknown): boolean {
     status >= 500 ||
     PROVIDER_SIDE_4XX.has(status)
   );
+}
+
+/**
+ * A reason for users why a model cannot answer, from the probe's error: whether its server
+ * refused the assistant, does not have the model, or does not answer. Never the error's own
+ * message, which names hosts and config keys.
+ */
+function userReason(error: unknown): string {
+  const status = error instanceof ProviderError ? error.status : undefined;
+  if (status === 401 || status === 403) {
+    return 'The service behind this model refused the assistant.';
+  }
+  if (error instanceof ModelNotFoundError || status === 404) {
+    return 'This model is not available on its service.';
+  }
+  return 'The service behind this model does not answer right now.';
 }

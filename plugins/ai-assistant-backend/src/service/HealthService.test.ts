@@ -12,6 +12,7 @@ import {
   scriptedModel,
 } from '../__testUtils__/ScriptedChatModel';
 import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
+import { ProviderError } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 
 jest.setTimeout(120_000);
 
@@ -150,6 +151,119 @@ describe.each(databases.eachId())('GET /health on %s', databaseId => {
         expect(res.status).toBe(200);
         expect(res.body).toEqual({ status: 'degraded' });
       }
+    } finally {
+      await backend.stop();
+    }
+  });
+
+  it('says models are down when no model answers its probe: per model for the admin, the overall status for others, and a reason without hosts on GET /models', async () => {
+    const refused = new ProviderError({
+      provider: 'Azure AI',
+      model: 'gpt-4o',
+      url: 'https://contoso.openai.azure.com/openai/models',
+      status: 401,
+      cause: 'denied',
+    });
+    const down = new ProviderError({
+      provider: 'Ollama',
+      model: 'llama3.1',
+      url: 'http://ollama.internal:11434/api/tags',
+      cause:
+        'cannot reach the server (ECONNREFUSED); check baseUrl and that Ollama is running',
+    });
+    const probes: string[] = [];
+    const backend = await startChatBackend({
+      models: [
+        {
+          ...scriptedModel(
+            'scripted/refused',
+            new ScriptedChatModel(() => ({ tokens: ['ok'] })),
+          ),
+          probe: async () => {
+            probes.push('refused');
+            throw refused;
+          },
+        },
+        {
+          ...scriptedModel(
+            'scripted/down',
+            new ScriptedChatModel(() => ({ tokens: ['ok'] })),
+          ),
+          probe: async () => {
+            probes.push('down');
+            throw down;
+          },
+        },
+      ],
+      knex:
+        databaseId === 'POSTGRES_15'
+          ? await databases.init(databaseId)
+          : undefined,
+      permissions: new AdminOnly(),
+      features: [
+        mockServices.httpAuth.factory({
+          defaultCredentials: mockCredentials.none(),
+        }),
+      ],
+    });
+    try {
+      const details = await request(backend.server)
+        .get('/api/ai-assistant/health')
+        .set('Authorization', backend.auth(admin));
+      expect(details.status).toBe(200);
+      expect(details.body.status).toBe('degraded');
+      expect(details.body.models).toEqual({
+        status: 'error',
+        message:
+          'No model can answer now: every model is unreachable or cooling down',
+        defaultModelId: 'scripted/refused',
+        models: [
+          {
+            id: 'scripted/refused',
+            displayName: 'Scripted scripted/refused',
+            status: 'unreachable',
+            reachable: false,
+            message: refused.message,
+          },
+          {
+            id: 'scripted/down',
+            displayName: 'Scripted scripted/down',
+            status: 'unreachable',
+            reachable: false,
+            message: down.message,
+          },
+        ],
+      });
+
+      const anonymous = await request(backend.server).get(
+        '/api/ai-assistant/health',
+      );
+      expect(anonymous.body).toEqual({ status: 'degraded' });
+
+      const models = await request(backend.server)
+        .get('/api/ai-assistant/models')
+        .set('Authorization', backend.auth('user:default/someone'));
+      expect(models.body.models).toEqual([
+        {
+          id: 'scripted/refused',
+          displayName: 'Scripted scripted/refused',
+          reachable: false,
+          unreachableReason:
+            'The service behind this model refused the assistant.',
+        },
+        {
+          id: 'scripted/down',
+          displayName: 'Scripted scripted/down',
+          reachable: false,
+          unreachableReason:
+            'The service behind this model does not answer right now.',
+        },
+      ]);
+      expect(JSON.stringify(models.body)).not.toMatch(
+        /contoso|ollama\.internal|http|config/,
+      );
+      // Three callers within the cache period cost each model one probe.
+      expect(probes.sort()).toEqual(['down', 'refused']);
     } finally {
       await backend.stop();
     }

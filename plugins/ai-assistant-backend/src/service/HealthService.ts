@@ -10,6 +10,21 @@ export interface ComponentHealth {
   [detail: string]: unknown;
 }
 
+/** State of one chat model in the health report. */
+export interface ModelHealth {
+  id: string;
+  displayName: string;
+  /**
+   * `ok` when its probe passed or it has none, `unreachable` when its probe failed,
+   * `cooling-down` while the circuit breaker skips it after repeated failures.
+   */
+  status: 'ok' | 'unreachable' | 'cooling-down';
+  /** The probe's finding; absent when the model's provider has no probe. */
+  reachable?: boolean;
+  /** What is wrong, for admins: may name endpoints, never secrets. */
+  message?: string;
+}
+
 /** The full report of `GET /health`, shown to ingestion admins only. */
 export interface HealthReport {
   /** `error` when the database is unusable, `degraded` when another part is. */
@@ -22,7 +37,10 @@ export interface HealthReport {
   ingestion: ComponentHealth;
 }
 
-/** Checks the parts the assistant needs, without calling paid model APIs. */
+/**
+ * Checks the parts the assistant needs, without calling paid model APIs: models are probed
+ * with requests that cost no tokens.
+ */
 export class HealthService {
   constructor(
     private readonly options: {
@@ -94,8 +112,10 @@ export class HealthService {
   }
 }
 
-// Lists models without calling them (that would cost money), and shows which ones the
-// circuit breaker currently skips after repeated failures.
+// Probes every model with a request that costs nothing (a model list, not a completion; see
+// ModelRouter.probe, cached briefly) and shows which ones the circuit breaker currently skips
+// after repeated failures. "ok" for a model whose provider has no probe means "not known to
+// be down". Only ingestion admins see this part, so messages may name endpoints.
 async function modelsHealth(router: ModelRouter): Promise<ComponentHealth> {
   if (!router.hasProviders) {
     return {
@@ -105,16 +125,40 @@ async function modelsHealth(router: ModelRouter): Promise<ComponentHealth> {
     };
   }
   const models = await router.listModels();
-  const list = models.map(model => ({
-    id: model.id,
-    displayName: model.displayName,
-    status: router.isSkipped(model.id) ? 'cooling-down' : 'ok',
-  }));
+  const list = await Promise.all(
+    models.map(async model => {
+      const { reachable, error } = await router.probe(model);
+      let status: ModelHealth['status'] = 'ok';
+      if (router.isSkipped(model.id)) status = 'cooling-down';
+      else if (reachable === false) status = 'unreachable';
+      const messages = [
+        status === 'cooling-down' &&
+          'skipped after repeated failures until its cooldown ends',
+        error?.message,
+      ].filter(Boolean);
+      const health: ModelHealth = {
+        id: model.id,
+        displayName: model.displayName,
+        status,
+        ...(reachable !== undefined && { reachable }),
+        ...(messages.length > 0 && { message: messages.join('; ') }),
+      };
+      return health;
+    }),
+  );
   if (list.length === 0) {
     return { status: 'error', message: 'No model is configured', models: list };
   }
+  const answering = list.filter(model => model.status === 'ok');
+  const down = list.length - answering.length;
   return {
-    status: list.some(model => model.status === 'ok') ? 'ok' : 'error',
+    status: answering.length > 0 ? 'ok' : 'error',
+    ...(down > 0 && {
+      message:
+        answering.length > 0
+          ? `${down} of ${list.length} models cannot answer now; the others still do`
+          : 'No model can answer now: every model is unreachable or cooling down',
+    }),
     defaultModelId: list[0].id,
     models: list,
   };
