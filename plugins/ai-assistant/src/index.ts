@@ -13,4 +13,9 @@ export {
   SseParser,
   toChatStreamEvent,
 } from './api';
-export type { AiAssistantApi, ChatStreamOptions, SseMessage } from './api';
+export type {
+  AiAssistantApi,
+  ChatStreamOptions,
+  ListConversationsOptions,
+  SseMessage,
+} from './api';

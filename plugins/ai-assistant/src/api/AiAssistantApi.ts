@@ -21,6 +21,21 @@ export interface ChatStreamOptions {
 }
 
 /**
+ * Options of {@link AiAssistantApi.listConversations}.
+ *
+ * @public
+ */
+export interface ListConversationsOptions {
+  limit?: number;
+  /** The older way to page; not together with `before`. */
+  offset?: number;
+  /** Title search text. */
+  q?: string;
+  /** The `nextCursor` of the previous page. */
+  before?: string;
+}
+
+/**
  * The AI assistant's REST API (`/api/ai-assistant`), as the page uses it.
  *
  * @public
@@ -37,11 +52,13 @@ export interface AiAssistantApi {
     request: ChatRequest,
     options?: ChatStreamOptions,
   ): AsyncIterable<ChatStreamEvent>;
-  /** One page of the caller's conversations, newest first. */
-  listConversations(page?: {
-    limit?: number;
-    offset?: number;
-  }): Promise<ConversationListResponse>;
+  /**
+   * One page of the caller's conversations, most recently active first: with `q` only those
+   * whose title contains it, with `before` (the previous page's `nextCursor`) the next page.
+   */
+  listConversations(
+    page?: ListConversationsOptions,
+  ): Promise<ConversationListResponse>;
   /**
    * A conversation with one page of its messages, oldest first: the newest `limit` (the
    * server's default is 50), or with `before` (a message id) the `limit` before that message.

@@ -146,6 +146,14 @@ describe('AiAssistantClient', () => {
     ];
     const client = createTestClient();
     expect((await client.listConversations({ limit: 5 })).total).toBe(1);
+    await client.listConversations({
+      limit: 5,
+      q: 'deploy & ship',
+      before: 'c0',
+    });
+    expect(backend.listQueries.at(-1)?.toString()).toBe(
+      'limit=5&q=deploy+%26+ship&before=c0',
+    );
     expect((await client.renameConversation('c1', 'Shipping')).title).toBe(
       'Shipping',
     );

@@ -10,7 +10,11 @@ import type {
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type { AiAssistantApi, ChatStreamOptions } from './AiAssistantApi';
+import type {
+  AiAssistantApi,
+  ChatStreamOptions,
+  ListConversationsOptions,
+} from './AiAssistantApi';
 import { AiAssistantRateLimitError } from './errors';
 import { SseParser, toChatStreamEvent } from './sse';
 
@@ -84,11 +88,13 @@ export class AiAssistantClient implements AiAssistantApi {
   }
 
   async listConversations(
-    page: { limit?: number; offset?: number } = {},
+    page: ListConversationsOptions = {},
   ): Promise<ConversationListResponse> {
     const query = new URLSearchParams();
     if (page.limit !== undefined) query.set('limit', String(page.limit));
     if (page.offset !== undefined) query.set('offset', String(page.offset));
+    if (page.q) query.set('q', page.q);
+    if (page.before !== undefined) query.set('before', page.before);
     const suffix = query.toString() ? `?${query}` : '';
     return this.json(`/conversations${suffix}`);
   }

@@ -7,14 +7,26 @@ import type { MessageError } from './chatReducer';
 
 const PAGE_SIZE = 30;
 
-/** The caller's conversations, newest first, with the actions of the conversation list. */
+/** Whether `a` comes after `b` in the list's order (last activity, then id, descending). */
+function isOlder(a: ConversationSummary, b: ConversationSummary): boolean {
+  return a.updatedAt === b.updatedAt ? a.id < b.id : a.updatedAt < b.updatedAt;
+}
+
+/**
+ * The caller's conversations, most recently active first, with the actions of the conversation
+ * list. Pages by the server's cursor, so every conversation can be reached, and searches by
+ * title on the server, so a search finds conversations that are not loaded yet.
+ */
 export function useConversations() {
   const api = useApi(aiAssistantApiRef);
   const [conversations, setConversations] = useState<ConversationSummary[]>();
   const [total, setTotal] = useState(0);
+  const [nextCursor, setNextCursor] = useState<string>();
   const [error, setError] = useState<MessageError>();
-  // How many are shown, so a refresh after an answer keeps pages the user loaded.
-  const shown = useRef(PAGE_SIZE);
+  const [query, setQuery] = useState('');
+  // The search the shown list belongs to: a refresh for the same search keeps the older pages
+  // the user loaded, a new search starts over.
+  const shownQuery = useRef<string>();
   // Answers and refreshes overlap; only the latest request may set the list.
   const latest = useRef(0);
 
@@ -22,28 +34,71 @@ export function useConversations() {
     const request = ++latest.current;
     try {
       const page = await api.listConversations({
-        limit: Math.min(shown.current, 100),
+        limit: PAGE_SIZE,
+        q: query || undefined,
       });
-      if (request === latest.current) {
-        setConversations(page.conversations);
-        setTotal(page.total);
-        setError(undefined);
+      if (request !== latest.current) {
+        return;
       }
+      const keepLoaded = shownQuery.current === query && page.nextCursor;
+      shownQuery.current = query;
+      const fresh = page.conversations;
+      const last = fresh[fresh.length - 1];
+      setConversations(list => {
+        if (!keepLoaded || !list || !last) {
+          return fresh;
+        }
+        // Pages loaded beyond the first stay, minus what the first page now holds.
+        const ids = new Set(fresh.map(c => c.id));
+        return [
+          ...fresh,
+          ...list.filter(c => !ids.has(c.id) && isOlder(c, last)),
+        ];
+      });
+      setNextCursor(cursor =>
+        keepLoaded && cursor !== undefined ? cursor : page.nextCursor,
+      );
+      setTotal(page.total);
+      setError(undefined);
     } catch (e) {
       if (request === latest.current) {
         setError(describeError(e));
       }
     }
-  }, [api]);
+  }, [api, query]);
 
   useEffect(() => {
     refresh();
   }, [refresh]);
 
   const loadMore = useCallback(async () => {
-    shown.current = Math.min(shown.current + PAGE_SIZE, 100);
-    await refresh();
-  }, [refresh]);
+    if (nextCursor === undefined) {
+      return;
+    }
+    const forQuery = query;
+    try {
+      const page = await api.listConversations({
+        limit: PAGE_SIZE,
+        q: forQuery || undefined,
+        before: nextCursor,
+      });
+      // A new search meanwhile replaced the list: these belong to the old one.
+      if (shownQuery.current !== forQuery) {
+        return;
+      }
+      setConversations(list => {
+        const ids = new Set(list?.map(c => c.id));
+        return [
+          ...(list ?? []),
+          ...page.conversations.filter(c => !ids.has(c.id)),
+        ];
+      });
+      setNextCursor(page.nextCursor);
+      setError(undefined);
+    } catch (e) {
+      setError(describeError(e));
+    }
+  }, [api, nextCursor, query]);
 
   const rename = useCallback(
     async (id: string, title: string) => {
@@ -67,6 +122,7 @@ export function useConversations() {
   const removeAll = useCallback(async () => {
     await api.deleteAllConversations();
     setConversations([]);
+    setNextCursor(undefined);
     setTotal(0);
   }, [api]);
 
@@ -75,11 +131,12 @@ export function useConversations() {
     conversations,
     total,
     error,
-    /** Whether the server has more than are shown (and the list can still grow). */
-    hasMore:
-      conversations !== undefined &&
-      conversations.length < total &&
-      shown.current < 100,
+    /** Whether the server has older conversations than are shown. */
+    hasMore: conversations !== undefined && nextCursor !== undefined,
+    /** The title search the list shows; empty for all. */
+    query,
+    /** Shows the conversations whose title contains `text` (all when it is blank). */
+    search: useCallback((text: string) => setQuery(text.trim()), []),
     refresh,
     loadMore,
     rename,

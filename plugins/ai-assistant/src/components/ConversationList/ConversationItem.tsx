@@ -4,6 +4,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemSecondaryAction from '@material-ui/core/ListItemSecondaryAction';
 import ListItemText from '@material-ui/core/ListItemText';
 import TextField from '@material-ui/core/TextField';
+import Tooltip from '@material-ui/core/Tooltip';
 import { makeStyles } from '@material-ui/core/styles';
 import CheckIcon from '@material-ui/icons/Check';
 import CloseIcon from '@material-ui/icons/Close';
@@ -17,7 +18,18 @@ const useStyles = makeStyles(theme => ({
   item: {
     paddingRight: theme.spacing(10),
     borderRadius: theme.shape.borderRadius,
+    // Material's default marks keyboard focus with the same background as the selected row;
+    // a keyboard user must tell "where I am" from "what is open".
+    '&$focusVisible': {
+      outline: `2px solid ${theme.palette.primary.main}`,
+      outlineOffset: -2,
+    },
+    '&$selected': {
+      boxShadow: `inset 4px 0 0 ${theme.palette.primary.main}`,
+    },
   },
+  focusVisible: {},
+  selected: {},
   rename: {
     display: 'flex',
     alignItems: 'center',
@@ -108,38 +120,46 @@ export function ConversationItem(props: ConversationItemProps) {
     );
   }
 
+  // The list is narrow and cuts long titles: the tooltip shows the whole title on hover and on
+  // keyboard focus.
   return (
-    <ListItem
-      button
-      selected={selected}
-      onClick={onSelect}
-      className={classes.item}
-      aria-current={selected ? 'true' : undefined}
-    >
-      <ListItemText
-        primary={title}
-        primaryTypographyProps={{ noWrap: true }}
-        secondary={new Date(conversation.updatedAt).toLocaleString()}
-      />
-      <ListItemSecondaryAction>
-        <IconButton
-          size="small"
-          aria-label={`Rename conversation ${title}`}
-          onClick={() => {
-            setDraft(title);
-            setEditing(true);
-          }}
-        >
-          <EditIcon fontSize="small" />
-        </IconButton>
-        <IconButton
-          size="small"
-          aria-label={`Delete conversation ${title}`}
-          onClick={onDelete}
-        >
-          <DeleteIcon fontSize="small" />
-        </IconButton>
-      </ListItemSecondaryAction>
-    </ListItem>
+    <Tooltip title={title} enterDelay={300} placement="bottom-start">
+      <ListItem
+        button
+        selected={selected}
+        onClick={onSelect}
+        classes={{
+          root: classes.item,
+          focusVisible: classes.focusVisible,
+          selected: classes.selected,
+        }}
+        aria-current={selected ? 'true' : undefined}
+      >
+        <ListItemText
+          primary={title}
+          primaryTypographyProps={{ noWrap: true }}
+          secondary={new Date(conversation.updatedAt).toLocaleString()}
+        />
+        <ListItemSecondaryAction>
+          <IconButton
+            size="small"
+            aria-label={`Rename conversation ${title}`}
+            onClick={() => {
+              setDraft(title);
+              setEditing(true);
+            }}
+          >
+            <EditIcon fontSize="small" />
+          </IconButton>
+          <IconButton
+            size="small"
+            aria-label={`Delete conversation ${title}`}
+            onClick={onDelete}
+          >
+            <DeleteIcon fontSize="small" />
+          </IconButton>
+        </ListItemSecondaryAction>
+      </ListItem>
+    </Tooltip>
   );
 }

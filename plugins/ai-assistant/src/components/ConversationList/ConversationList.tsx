@@ -2,15 +2,19 @@ import type { ConversationSummary } from '@ai-assistant/backstage-plugin-ai-assi
 import Button from '@material-ui/core/Button';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import List from '@material-ui/core/List';
+import InputAdornment from '@material-ui/core/InputAdornment';
+import TextField from '@material-ui/core/TextField';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import AddIcon from '@material-ui/icons/Add';
+import SearchIcon from '@material-ui/icons/Search';
 import Alert from '@material-ui/lab/Alert';
-import { useState } from 'react';
+import { useEffect, useId, useState } from 'react';
 import type { MessageError } from '../../hooks/chatReducer';
 import { describeError } from '../../lib/describeError';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { ConversationItem, titleOf } from './ConversationItem';
+import { groupByDate } from './dateGroups';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -24,13 +28,22 @@ const useStyles = makeStyles(theme => ({
     flex: 1,
     overflowY: 'auto',
   },
+  groupHeading: {
+    display: 'block',
+    padding: theme.spacing(1, 2, 0),
+    color: theme.palette.text.secondary,
+  },
 }));
+
+/** How long typing pauses before the search goes to the server. */
+const SEARCH_DELAY_MS = 300;
 
 /** Props of {@link ConversationList}. */
 export interface ConversationListProps {
   /** Undefined while the first page loads. */
   conversations?: ConversationSummary[];
   error?: MessageError;
+  /** Whether older conversations can be loaded with `onLoadMore`. */
   hasMore: boolean;
   selectedId?: string;
   onSelect: (id: string) => void;
@@ -38,8 +51,10 @@ export interface ConversationListProps {
   onRename: (id: string, title: string) => Promise<void>;
   onDelete: (id: string) => Promise<void>;
   onDeleteAll: () => Promise<void>;
-  onLoadMore: () => void;
+  onLoadMore: () => Promise<void> | void;
   onRetry: () => void;
+  /** Shows only conversations whose title contains the text (blank: all); searched on the server. */
+  onSearch: (text: string) => void;
 }
 
 type PendingDelete =
@@ -53,6 +68,29 @@ export function ConversationList(props: ConversationListProps) {
   const [pending, setPending] = useState<PendingDelete>();
   const [confirming, setConfirming] = useState(false);
   const [deleteError, setDeleteError] = useState<string>();
+  const [searchText, setSearchText] = useState('');
+  const [loadingMore, setLoadingMore] = useState(false);
+  const idPrefix = useId();
+  const { onSearch } = props;
+
+  // One request per pause in typing, not per key.
+  useEffect(() => {
+    const timer = setTimeout(() => onSearch(searchText), SEARCH_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [searchText, onSearch]);
+
+  const loadMore = async () => {
+    // Not disabled while loading: a disabled button would drop the keyboard focus.
+    if (loadingMore) {
+      return;
+    }
+    setLoadingMore(true);
+    try {
+      await props.onLoadMore();
+    } finally {
+      setLoadingMore(false);
+    }
+  };
 
   const confirmDelete = async () => {
     const target = pending;
@@ -95,32 +133,69 @@ export function ConversationList(props: ConversationListProps) {
       {!conversations && !error && (
         <LinearProgress aria-label="Loading conversations" />
       )}
+      <TextField
+        type="search"
+        size="small"
+        variant="outlined"
+        placeholder="Search conversations"
+        value={searchText}
+        onChange={event => setSearchText(event.target.value)}
+        inputProps={{ 'aria-label': 'Search conversations', maxLength: 200 }}
+        InputProps={{
+          startAdornment: (
+            <InputAdornment position="start">
+              <SearchIcon fontSize="small" />
+            </InputAdornment>
+          ),
+        }}
+      />
       {conversations?.length === 0 && (
         <Typography variant="body2" color="textSecondary">
-          No conversations yet.
+          {searchText.trim()
+            ? `No conversation titles contain "${searchText.trim()}".`
+            : 'No conversations yet.'}
         </Typography>
       )}
       {conversations && conversations.length > 0 && (
-        <List dense className={classes.list}>
-          {conversations.map(conversation => (
-            <ConversationItem
-              key={conversation.id}
-              conversation={conversation}
-              selected={conversation.id === selectedId}
-              onSelect={() => props.onSelect(conversation.id)}
-              onRename={title => props.onRename(conversation.id, title)}
-              onDelete={() => {
-                setPending({ kind: 'one', conversation });
-                setConfirming(true);
-              }}
-            />
+        <div className={classes.list}>
+          {groupByDate(conversations).map((group, index) => (
+            <section key={group.label} aria-labelledby={`${idPrefix}-${index}`}>
+              <Typography
+                component="h2"
+                variant="overline"
+                id={`${idPrefix}-${index}`}
+                className={classes.groupHeading}
+              >
+                {group.label}
+              </Typography>
+              <List dense disablePadding>
+                {group.conversations.map(conversation => (
+                  <ConversationItem
+                    key={conversation.id}
+                    conversation={conversation}
+                    selected={conversation.id === selectedId}
+                    onSelect={() => props.onSelect(conversation.id)}
+                    onRename={title => props.onRename(conversation.id, title)}
+                    onDelete={() => {
+                      setPending({ kind: 'one', conversation });
+                      setConfirming(true);
+                    }}
+                  />
+                ))}
+              </List>
+            </section>
           ))}
-        </List>
-      )}
-      {props.hasMore && (
-        <Button size="small" onClick={props.onLoadMore}>
-          Show more
-        </Button>
+          {props.hasMore && (
+            <Button
+              size="small"
+              fullWidth
+              onClick={loadMore}
+              aria-busy={loadingMore}
+            >
+              {loadingMore ? 'Loading…' : 'Load older conversations'}
+            </Button>
+          )}
+        </div>
       )}
       {conversations && conversations.length > 0 && (
         <Button
