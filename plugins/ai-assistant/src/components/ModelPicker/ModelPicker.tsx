@@ -7,9 +7,13 @@ import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { describeError } from '../../lib/describeError';
 
-const useStyles = makeStyles({
+const useStyles = makeStyles(theme => ({
   select: { minWidth: 220 },
-});
+  unavailable: {
+    marginLeft: theme.spacing(1),
+    color: theme.palette.text.secondary,
+  },
+}));
 
 /** Props of {@link ModelPicker}. */
 export interface ModelPickerProps {
@@ -23,7 +27,9 @@ export interface ModelPickerProps {
 
 /**
  * Picks the model that answers. With no model configured it says so: the assistant then
- * still finds sources, which are worth showing.
+ * still finds sources, which are worth showing. A model whose server did not answer the
+ * backend's last check is marked, so that users see it before they ask; it stays selectable,
+ * since the check is up to 30 seconds old and the server may be back.
  */
 export function ModelPicker(props: ModelPickerProps) {
   const { models, value, onChange, loading, error, disabled } = props;
@@ -57,8 +63,23 @@ export function ModelPicker(props: ModelPickerProps) {
         onChange={event => onChange(String(event.target.value))}
       >
         {models.map(model => (
-          <MenuItem key={model.id} value={model.id}>
+          <MenuItem
+            key={model.id}
+            value={model.id}
+            title={
+              model.reachable === false ? model.unreachableReason : undefined
+            }
+          >
             {model.displayName}
+            {model.reachable === false && (
+              <Typography
+                component="span"
+                variant="caption"
+                className={classes.unavailable}
+              >
+                (unavailable)
+              </Typography>
+            )}
           </MenuItem>
         ))}
       </Select>

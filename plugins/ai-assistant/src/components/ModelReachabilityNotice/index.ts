@@ -1,0 +1,1 @@
+export { ModelReachabilityNotice } from './ModelReachabilityNotice';
