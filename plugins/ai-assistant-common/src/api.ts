@@ -15,6 +15,12 @@ export const chatRequestSchema = z
       .refine(value => value.trim().length > 0, 'message must not be empty'),
     conversationId: z.string().uuid().optional(),
     modelId: z.string().min(1).max(200).optional(),
+    /**
+     * Answers the conversation's last question again: `message` must be that question. The
+     * earlier exchange stays stored but is left out of what the model sees, so the new answer
+     * does not lean on the old one.
+     */
+    regenerate: z.boolean().optional(),
   })
   .strict();
 

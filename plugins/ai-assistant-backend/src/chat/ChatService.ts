@@ -4,7 +4,7 @@ import type {
   BackstageUserPrincipal,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, CustomErrorBase } from '@backstage/errors';
+import { ConflictError, CustomErrorBase, InputError } from '@backstage/errors';
 import type {
   AiAssistantSource,
   ChatErrorEventData,
@@ -117,6 +117,11 @@ export class ChatService {
     const conversation = request.conversationId
       ? await store.getConversation(request.conversationId, userRef)
       : undefined;
+    if (request.regenerate && !conversation) {
+      throw new InputError(
+        'regenerate answers the last question of a conversation again: give its conversationId',
+      );
+    }
     const history = conversation
       ? await store.listMessages(conversation.id, userRef)
       : [];
@@ -130,7 +135,9 @@ export class ChatService {
       credentials,
       question: request.message,
       conversation,
-      history,
+      history: request.regenerate
+        ? withoutLastExchange(history, request.message)
+        : history,
       models: await models.candidates(request.modelId),
       request: httpRequest,
       receivedAt,
@@ -383,4 +390,26 @@ function toSource(chunk: KnowledgeSearchResult): AiAssistantSource {
     entityRef: chunk.entityRef,
     score: chunk.score,
   };
+}
+
+/**
+ * The history without its last exchange, for answering that exchange's question again.
+ * Refuses (400) when the conversation does not end with `question` and its answer, so a
+ * regenerate can never drop an exchange the user did not mean.
+ */
+function withoutLastExchange(
+  history: ChatMessage[],
+  question: string,
+): ChatMessage[] {
+  const [asked, answered] = history.slice(-2);
+  if (
+    asked?.role !== 'user' ||
+    answered?.role !== 'assistant' ||
+    asked.content !== question
+  ) {
+    throw new InputError(
+      'regenerate answers the last question of the conversation again: message must be that question',
+    );
+  }
+  return history.slice(0, -2);
 }

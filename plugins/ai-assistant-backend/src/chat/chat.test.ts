@@ -129,6 +129,94 @@ describe.each(databases.eachId())('POST /chat on %s', databaseId => {
   });
 });
 
+describe.each(databases.eachId())(
+  'regenerating an answer on %s',
+  databaseId => {
+    it('answers the last question again without showing the model the earlier answer, keeping both stored', async () => {
+      const questionAnswers = ['Use Argo CD.', 'Deploy through Argo CD [1].'];
+      const model = new ScriptedChatModel(messages =>
+        isTitleRequest(messages)
+          ? { tokens: ['Deploying'] }
+          : { tokens: [questionAnswers.shift() ?? 'no more answers'] },
+      );
+      const backend = await startChatBackend({
+        models: [scriptedModel('scripted/one', model)],
+        documents,
+        knex:
+          databaseId === 'POSTGRES_15'
+            ? await databases.init(databaseId)
+            : undefined,
+      });
+      const question = 'How do services deploy?';
+      const first = await backend.chat({ message: question });
+      const { conversationId } = first.events[0].data;
+
+      const again = await backend.chat({
+        message: question,
+        conversationId,
+        regenerate: true,
+      });
+      expect(again.status).toBe(200);
+      expect(
+        again.events
+          .filter(e => e.type === 'delta')
+          .map(e => e.data.text)
+          .join(''),
+      ).toBe('Deploy through Argo CD [1].');
+      // What the model saw for the new answer: the question once, not the answer it replaces.
+      const prompt = model.calls
+        .filter(messages => !isTitleRequest(messages))
+        .at(-1)!
+        .filter(m => m.getType() !== 'system')
+        .map(m => String(m.content));
+      expect(prompt).toEqual([question]);
+
+      const stored = await backend.conversation(conversationId);
+      expect(
+        stored.body.messages.map((m: { content: string }) => m.content),
+      ).toEqual([
+        question,
+        'Use Argo CD.',
+        question,
+        'Deploy through Argo CD [1].',
+      ]);
+      await backend.stop();
+    });
+
+    it('refuses a regenerate that does not name the last question of a conversation', async () => {
+      const backend = await startChatBackend({
+        models: [scriptedModel('scripted/one', answering(['Argo.']))],
+        documents,
+        knex:
+          databaseId === 'POSTGRES_15'
+            ? await databases.init(databaseId)
+            : undefined,
+      });
+      const first = await backend.chat({ message: 'How?' });
+      const { conversationId } = first.events[0].data;
+
+      const withoutConversation = await backend.chat({
+        message: 'How?',
+        regenerate: true,
+      });
+      const otherQuestion = await backend.chat({
+        message: 'Why?',
+        conversationId,
+        regenerate: true,
+      });
+      for (const refused of [withoutConversation, otherQuestion]) {
+        expect(refused.status).toBe(400);
+        expect(refused.events[0].data.error.message).toMatch(
+          /^regenerate answers the last question/,
+        );
+      }
+      const stored = await backend.conversation(conversationId);
+      expect(stored.body.messages).toHaveLength(2);
+      await backend.stop();
+    });
+  },
+);
+
 describe(`POST /chat on ${mainDatabase}`, () => {
   const knex = () =>
     mainDatabase === 'POSTGRES_15' ? databases.init(mainDatabase) : undefined;

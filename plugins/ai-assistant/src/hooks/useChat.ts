@@ -20,6 +20,15 @@ export interface UseChatOptions {
   maxMessageLength?: number;
 }
 
+/** How to ask; see {@link useChat}'s `send`. */
+export interface SendOptions {
+  /**
+   * Answer the conversation's last question again, leaving its earlier answer out of what the
+   * model sees (the server keeps both).
+   */
+  regenerate?: boolean;
+}
+
 let nextKey = 0;
 const localKey = (prefix: string) => `${prefix}-${++nextKey}`;
 
@@ -49,7 +58,11 @@ export function useChat(options: UseChatOptions = {}) {
   useEffect(() => stop, [stop]);
 
   const send = useCallback(
-    async (question: string, modelId?: string) => {
+    async (
+      question: string,
+      modelId?: string,
+      sendOptions: SendOptions = {},
+    ) => {
       if (!question.trim() || controller.current) {
         return;
       }
@@ -74,6 +87,7 @@ export function useChat(options: UseChatOptions = {}) {
             message: question,
             conversationId: conversationId.current,
             modelId,
+            ...(sendOptions.regenerate && { regenerate: true }),
           },
           { signal: abort.signal },
         );

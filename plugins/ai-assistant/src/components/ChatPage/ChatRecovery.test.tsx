@@ -84,10 +84,12 @@ describe('ChatPage recovery and reuse', () => {
       within(lastAnswer()).getByRole('button', { name: 'Retry' }),
     );
     const second = await retry;
+    // The failed answer was the last: asked as a regenerate, so the model does not see it.
     expect(second.request).toEqual({
       message: 'How do we deploy payments?',
       conversationId: 'c1',
       modelId: 'ollama/llama3.1',
+      regenerate: true,
     });
     answerWith(second, 'Through Argo CD.', {
       conversationId: 'c1',
@@ -118,11 +120,46 @@ describe('ChatPage recovery and reuse', () => {
 
     const again = backend.nextChat();
     await user.click(regenerate[0]);
-    expect((await again).request.message).toBe('Second question');
+    expect((await again).request).toMatchObject({
+      message: 'Second question',
+      conversationId: 'c1',
+      regenerate: true,
+    });
     // While the new answer streams, nothing can be asked again.
     expect(
       screen.queryByRole('button', { name: 'Regenerate' }),
     ).not.toBeInTheDocument();
+  });
+
+  it('retries an earlier failed answer as a new question, leaving the later exchanges alone', async () => {
+    await renderChat();
+    const first = await ask('First question');
+    first.stream.pushEvent({
+      type: 'conversation',
+      data: { conversationId: 'c1', messageId: 'm1' },
+    });
+    first.stream.pushEvent({
+      type: 'error',
+      data: { code: 'model_error', message: 'The model failed.' },
+    });
+    first.stream.close();
+    await user.clear(await screen.findByDisplayValue('First question'));
+    answerWith(await ask('Second question'), 'Second answer', {
+      conversationId: 'c1',
+      messageId: 'm2',
+    });
+    await waitFor(() =>
+      expect(lastAnswer()).toHaveTextContent('Second answer'),
+    );
+
+    const retry = backend.nextChat();
+    await user.click(screen.getByRole('button', { name: 'Retry' }));
+    const { request } = await retry;
+    expect(request).toMatchObject({
+      message: 'First question',
+      conversationId: 'c1',
+    });
+    expect(request.regenerate).toBeUndefined();
   });
 
   it('keeps the question in the composer when the network fails before an answer starts', async () => {
@@ -231,10 +268,13 @@ describe('ChatPage recovery and reuse', () => {
     await user.clear(composer());
     const exchange = backend.nextChat();
     await user.type(composer(), 'How do we deploy payments?{Enter}');
-    expect((await exchange).request).toMatchObject({
+    const { request } = await exchange;
+    // A new question of the same conversation, not a regenerate of the old one.
+    expect(request).toMatchObject({
       message: 'How do we deploy payments?',
       conversationId: 'c1',
     });
+    expect(request.regenerate).toBeUndefined();
   });
 
   it('asks an optional reason after a thumbs down and sends it with the rating', async () => {

@@ -2,6 +2,7 @@ import Button from '@material-ui/core/Button';
 import { makeStyles } from '@material-ui/core/styles';
 import { useEffect, useRef } from 'react';
 import type { ViewMessage } from '../../hooks/chatReducer';
+import type { SendOptions } from '../../hooks/useChat';
 import { Message } from '../Message';
 
 const useStyles = makeStyles(theme => ({
@@ -29,8 +30,11 @@ export interface MessageListProps {
     rating: 'up' | 'down',
     comment?: string,
   ) => Promise<void>;
-  /** Asks a question again (Retry on a failed answer, Regenerate on the last one). */
-  onAskAgain?: (question: string) => void;
+  /**
+   * Asks a question again (Retry on a failed answer, Regenerate on the last one); for the last
+   * answer as a regenerate, so the model does not see the answer being replaced.
+   */
+  onAskAgain?: (question: string, options?: SendOptions) => void;
   /** Puts a question of the user back into the composer. */
   onEdit?: (question: string) => void;
   /** Whether the conversation has messages before the first one shown. */
@@ -114,11 +118,11 @@ export function MessageList(props: MessageListProps) {
             message.role === 'assistant' && previous?.role === 'user'
               ? previous.content
               : undefined;
+          const last = index === messages.length - 1;
           const askAgain =
             !streaming && onAskAgain && question !== undefined
-              ? () => onAskAgain(question)
+              ? () => onAskAgain(question, { regenerate: last })
               : undefined;
-          const last = index === messages.length - 1;
           return (
             <Message
               key={message.key}
