@@ -18,8 +18,10 @@ const BENCHMARKS: Record<string, string> = {
   'chat-load': 'benchmarks/chatLoad.ts',
   memory: 'benchmarks/memory.ts',
   'local-embeddings': 'localEmbeddings.ts',
+  streaming: 'benchmarks/streaming.ts',
 };
-// The local embeddings provider is its own concern; it runs only when named.
+// The local embeddings provider is its own concern, and the browser benchmark needs Chromium
+// and the built app: they run only when named.
 const DEFAULT = ['ingestion', 'search', 'chat', 'chat-load', 'memory'];
 
 const args = process.argv.slice(2);

@@ -4,7 +4,7 @@ import { configApiRef, useApi } from '@backstage/core-plugin-api';
 import Link from '@material-ui/core/Link';
 import { makeStyles } from '@material-ui/core/styles';
 import type { ReactNode } from 'react';
-import { useMemo } from 'react';
+import { memo, useMemo } from 'react';
 import ReactMarkdown, { Components } from 'react-markdown';
 import remarkGfm from 'remark-gfm';
 import {
@@ -14,7 +14,10 @@ import {
 } from '../../lib/linkPolicy';
 import { safeUrl } from '../../lib/safeUrl';
 import { CopyButton } from '../CopyButton';
+import { markdownBlocks } from './markdownBlocks';
 import { CITATION_HREF_PREFIX, remarkCitations } from './remarkCitations';
+
+const REMARK_PLUGINS = [remarkGfm, remarkCitations];
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -126,6 +129,18 @@ function textOf(children: ReactNode): string | undefined {
     : undefined;
 }
 
+// One top-level block; unchanged blocks of a streaming answer are not parsed again.
+const MarkdownBlock = memo(function MarkdownBlock(props: {
+  text: string;
+  components: Components;
+}) {
+  return (
+    <ReactMarkdown remarkPlugins={REMARK_PLUGINS} components={props.components}>
+      {props.text}
+    </ReactMarkdown>
+  );
+});
+
 /**
  * Renders an answer as GitHub-flavoured markdown (tables, task lists, fenced code with
  * highlighting) without ever turning model output into HTML: raw HTML shows as text because
@@ -148,6 +163,7 @@ export function Markdown(props: MarkdownProps) {
     [sources, config],
   );
 
+  const blocks = useMemo(() => markdownBlocks(text), [text]);
   const components = useMemo<Components>(
     () => ({
       a: ({ href, children }) => {
@@ -220,12 +236,9 @@ export function Markdown(props: MarkdownProps) {
 
   return (
     <div className={classes.root}>
-      <ReactMarkdown
-        remarkPlugins={[remarkGfm, remarkCitations]}
-        components={components}
-      >
-        {text}
-      </ReactMarkdown>
+      {blocks.map((block, index) => (
+        <MarkdownBlock key={index} text={block} components={components} />
+      ))}
     </div>
   );
 }
