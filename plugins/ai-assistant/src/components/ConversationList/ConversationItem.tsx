@@ -23,6 +23,7 @@ const useStyles = makeStyles(theme => ({
     '&$focusVisible': {
       outline: `2px solid ${theme.palette.primary.main}`,
       outlineOffset: -2,
+      backgroundColor: theme.palette.action.hover,
     },
     '&$selected': {
       boxShadow: `inset 4px 0 0 ${theme.palette.primary.main}`,
@@ -121,9 +122,9 @@ export function ConversationItem(props: ConversationItemProps) {
   }
 
   // The list is narrow and cuts long titles: the tooltip shows the whole title on hover and on
-  // keyboard focus.
+  // keyboard focus, beside the list so it hides no other row.
   return (
-    <Tooltip title={title} enterDelay={300} placement="bottom-start">
+    <Tooltip title={title} enterDelay={300} placement="right">
       <ListItem
         button
         selected={selected}

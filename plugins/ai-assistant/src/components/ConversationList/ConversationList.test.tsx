@@ -1,5 +1,5 @@
 import { renderInTestApp } from '@backstage/test-utils';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { TestApis } from '../../__testUtils__/apis';
 import {
@@ -423,9 +423,11 @@ describe('ConversationList', () => {
       expect(other).not.toHaveAttribute('aria-current');
 
       // From the search field: the open row, its two actions, then the next row.
-      within(nav)
-        .getByRole('searchbox', { name: 'Search conversations' })
-        .focus();
+      act(() =>
+        within(nav)
+          .getByRole('searchbox', { name: 'Search conversations' })
+          .focus(),
+      );
       await userEvent.tab();
       expect(open).toHaveFocus();
       await userEvent.tab();

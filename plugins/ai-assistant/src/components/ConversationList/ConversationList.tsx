@@ -28,10 +28,15 @@ const useStyles = makeStyles(theme => ({
     flex: 1,
     overflowY: 'auto',
   },
+  // Sticky, so the period of the rows in view stays named while the list scrolls.
   groupHeading: {
     display: 'block',
-    padding: theme.spacing(1, 2, 0),
+    position: 'sticky',
+    top: 0,
+    zIndex: 1,
+    padding: theme.spacing(0.5, 2),
     color: theme.palette.text.secondary,
+    backgroundColor: theme.palette.background.default,
   },
 }));
 
