@@ -41,5 +41,10 @@ export function describeSendError(
         'Could not reach the AI assistant. Check your connection and try again.',
     };
   }
-  return describeError(error);
+  // E.g. a full conversation (409) names `aiAssistant.conversations.maxMessages` in brackets.
+  const described = describeError(error);
+  return {
+    ...described,
+    message: described.message.replace(/\s*\(aiAssistant\.[\w.]+\)/g, ''),
+  };
 }

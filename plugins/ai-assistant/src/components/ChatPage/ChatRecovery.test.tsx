@@ -5,6 +5,7 @@ import { http, HttpResponse } from 'msw';
 import { BASE_URL, TestApis } from '../../__testUtils__/apis';
 import {
   ChatExchange,
+  errorResponse,
   FakeBackend,
   setupFakeBackend,
 } from '../../__testUtils__/fakeBackend';
@@ -187,6 +188,26 @@ describe('ChatPage recovery and reuse', () => {
         screen.queryByText('Your question was not sent'),
       ).not.toBeInTheDocument(),
     );
+  });
+
+  it('says a conversation is full without naming the setting behind it', async () => {
+    server.use(
+      http.post(`${BASE_URL}/chat`, () =>
+        errorResponse(
+          409,
+          'ConflictError',
+          'This conversation has reached its limit of 200 messages (aiAssistant.conversations.maxMessages); start a new conversation to continue.',
+        ),
+      ),
+    );
+    await renderChat();
+    await user.type(composer(), 'One more?{Enter}');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent(
+      'This conversation has reached its limit of 200 messages; start a new conversation to continue.',
+    );
+    expect(alert).not.toHaveTextContent('aiAssistant');
+    expect(composer()).toHaveValue('One more?');
   });
 
   it('puts the question back when no model could write any of the answer, and offers Retry', async () => {
