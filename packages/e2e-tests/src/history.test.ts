@@ -282,4 +282,17 @@ describe('the conversation history in the dev app', () => {
         path: join(screenshotDir, 'history-focus.png'),
       });
     }));
+  it("names the period by the viewer's calendar: three days later, the same list is under Previous 7 days", () =>
+    journey('later', async () => {
+      // Only the browser's clock moves (timers keep running); the backend's stays put.
+      await page.clock.setFixedTime(Date.now() + 3 * 24 * 60 * 60 * 1000);
+      await page.reload();
+      await row(LONG).waitFor();
+      expect(
+        await conversations().getByRole('heading').allTextContents(),
+      ).toEqual(['Previous 7 days']);
+      await page.screenshot({
+        path: join(screenshotDir, 'history-later.png'),
+      });
+    }));
 });
