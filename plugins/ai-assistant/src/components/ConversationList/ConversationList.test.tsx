@@ -236,6 +236,10 @@ describe('ConversationList', () => {
     ).toBeInTheDocument();
   });
   describe('history', () => {
+    // A round trip to the fake backend (after a pause in typing, for a search) can take longer
+    // than the default second of waitFor and findBy when the machine is loaded.
+    const loaded = { timeout: 10_000 };
+
     /** `days` calendar days before today, at `hour` o'clock local time. */
     function daysAgo(days: number, hour = 12): string {
       const now = new Date();
@@ -285,9 +289,9 @@ describe('ConversationList', () => {
         'PAYMENTS',
       );
       expect(
-        await within(nav).findByText('Old payments incident'),
+        await within(nav).findByText('Old payments incident', {}, loaded),
       ).toBeInTheDocument();
-      await waitFor(() => expect(rows(nav)).toEqual([]));
+      await waitFor(() => expect(rows(nav)).toEqual([]), loaded);
       expect(within(nav).getByText('Deploying payments')).toBeInTheDocument();
       expect(backend.listQueries.at(-1)?.get('q')).toBe('PAYMENTS');
       // Typing was not one request per key.
@@ -302,6 +306,8 @@ describe('ConversationList', () => {
       expect(
         await within(nav).findByText(
           'No conversation titles contain "PAYMENTS nowhere".',
+          {},
+          loaded,
         ),
       ).toBeInTheDocument();
 
@@ -309,7 +315,7 @@ describe('ConversationList', () => {
         within(nav).getByRole('searchbox', { name: 'Search conversations' }),
       );
       // The first page again: the newest payments conversation and 29 of the topics.
-      await waitFor(() => expect(rows(nav)).toHaveLength(29));
+      await waitFor(() => expect(rows(nav)).toHaveLength(29), loaded);
     });
 
     it('groups conversations under Today, Yesterday, Previous 7 days, Previous 30 days and Older', async () => {
@@ -346,15 +352,15 @@ describe('ConversationList', () => {
     it('loads older conversations page by page until there are no more', async () => {
       backend.conversations = many(65);
       const nav = await renderChat();
-      await waitFor(() => expect(rows(nav)).toHaveLength(30));
+      await waitFor(() => expect(rows(nav)).toHaveLength(30), loaded);
 
       // By text, not role: see rows().
       const loadOlder = () =>
         within(nav).queryByText('Load older conversations');
       await userEvent.click(loadOlder()!);
-      await waitFor(() => expect(rows(nav)).toHaveLength(60));
+      await waitFor(() => expect(rows(nav)).toHaveLength(60), loaded);
       await userEvent.click(loadOlder()!);
-      await waitFor(() => expect(rows(nav)).toHaveLength(65));
+      await waitFor(() => expect(rows(nav)).toHaveLength(65), loaded);
       // Each once, in order, and nothing left to load.
       expect(rows(nav)).toEqual(
         Array.from({ length: 65 }, (_, n) => `Topic ${n}`),
@@ -366,9 +372,9 @@ describe('ConversationList', () => {
     it('keeps the older pages it loaded when the list refreshes after an answer', async () => {
       backend.conversations = many(35);
       const nav = await renderChat();
-      await waitFor(() => expect(rows(nav)).toHaveLength(30));
+      await waitFor(() => expect(rows(nav)).toHaveLength(30), loaded);
       await userEvent.click(within(nav).getByText('Load older conversations'));
-      await waitFor(() => expect(rows(nav)).toHaveLength(35));
+      await waitFor(() => expect(rows(nav)).toHaveLength(35), loaded);
 
       const exchange = backend.nextChat();
       await userEvent.type(
@@ -401,9 +407,14 @@ describe('ConversationList', () => {
         name: new RegExp(`^${long}`),
       });
       await userEvent.hover(row);
-      expect(await screen.findByRole('tooltip')).toHaveTextContent(long);
+      expect(await screen.findByRole('tooltip', {}, loaded)).toHaveTextContent(
+        long,
+      );
       await userEvent.unhover(row);
-      await waitFor(() => expect(screen.queryByRole('tooltip')).toBeNull());
+      await waitFor(
+        () => expect(screen.queryByRole('tooltip')).toBeNull(),
+        loaded,
+      );
 
       // Keyboard focus opens the same tooltip in a browser; jsdom has no :focus-visible, so
       // the browser e2e (history.test.ts) checks that one.
