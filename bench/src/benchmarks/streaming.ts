@@ -52,7 +52,7 @@ main(async () => {
     if (build.status !== 0) throw new Error('the dev app does not build');
   }
   const answer = markdownAnswer(ANSWER_CHARS);
-  const ollama = await startOllamaTestServer();
+  const ollama = await startOllamaTestServer({ models: ['llama3.2'] });
   const backend = await startDevBackend({
     aiAssistant: {
       models: { ollama: { baseUrl: ollama.baseUrl, models: ['llama3.2'] } },
