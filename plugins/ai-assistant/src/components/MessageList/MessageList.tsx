@@ -1,6 +1,7 @@
 import Button from '@material-ui/core/Button';
 import { makeStyles } from '@material-ui/core/styles';
-import { useEffect, useRef } from 'react';
+import ArrowDownwardIcon from '@material-ui/icons/ArrowDownward';
+import { useEffect, useRef, useState } from 'react';
 import type { ViewMessage } from '../../hooks/chatReducer';
 import type { SendOptions } from '../../hooks/useChat';
 import { Message } from '../Message';
@@ -15,6 +16,15 @@ const useStyles = makeStyles(theme => ({
     display: 'flex',
     justifyContent: 'center',
     paddingTop: theme.spacing(1),
+  },
+  // Floats at the bottom of the visible part of the conversation.
+  latest: {
+    position: 'sticky',
+    bottom: theme.spacing(1),
+    display: 'flex',
+    justifyContent: 'center',
+    pointerEvents: 'none',
+    '& > *': { pointerEvents: 'auto' },
   },
 }));
 
@@ -46,7 +56,8 @@ export interface MessageListProps {
 
 /**
  * The conversation, scrolled to follow a streaming answer unless the user scrolled up to
- * read something earlier.
+ * read something earlier; then a "Jump to latest" button brings them back. A new question
+ * always scrolls into view.
  */
 export function MessageList(props: MessageListProps) {
   const {
@@ -62,6 +73,7 @@ export function MessageList(props: MessageListProps) {
   const classes = useStyles();
   const container = useRef<HTMLDivElement>(null);
   const following = useRef(true);
+  const [scrolledUp, setScrolledUp] = useState(false);
 
   const content = useRef<HTMLDivElement>(null);
 
@@ -72,6 +84,15 @@ export function MessageList(props: MessageListProps) {
     }
   };
 
+  const jumpToLatest = () => {
+    following.current = true;
+    setScrolledUp(false);
+    follow();
+  };
+
+  // Sending a question brings it into view, however far up the user had scrolled.
+  const questions = messages.filter(message => message.role === 'user').length;
+  useEffect(jumpToLatest, [questions]);
   useEffect(follow, [messages]);
 
   // Code blocks highlight after they mount and grow the answer; keep following that too.
@@ -90,6 +111,7 @@ export function MessageList(props: MessageListProps) {
       following.current =
         element.scrollHeight - element.scrollTop - element.clientHeight <
         STICKY_PIXELS;
+      setScrolledUp(!following.current);
     }
   };
 
@@ -141,6 +163,19 @@ export function MessageList(props: MessageListProps) {
           );
         })}
       </div>
+      {scrolledUp && (
+        <div className={classes.latest}>
+          <Button
+            variant="contained"
+            size="small"
+            color="primary"
+            startIcon={<ArrowDownwardIcon />}
+            onClick={jumpToLatest}
+          >
+            Jump to latest
+          </Button>
+        </div>
+      )}
     </div>
   );
 }
