@@ -21,6 +21,24 @@ export const chatRequestSchema = z
      * does not lean on the old one.
      */
     regenerate: z.boolean().optional(),
+    /**
+     * The catalog entity the question is about, as a full entity ref `kind:namespace/name`
+     * (e.g. from the "Ask about this entity" card): retrieval favours that entity's knowledge
+     * and the prompt names it. Kind and namespace are compared case-insensitively, as in the
+     * catalog, so they are lower-cased here.
+     */
+    entityRef: z
+      .string()
+      .max(500, 'entityRef must be at most 500 characters')
+      .regex(
+        /^[\w.-]+:[\w.-]+\/[\w.-]+$/,
+        'entityRef must be a full entity ref kind:namespace/name, e.g. component:default/my-service',
+      )
+      .transform(ref => {
+        const [kindAndNamespace, name] = ref.split('/');
+        return `${kindAndNamespace.toLocaleLowerCase('en-US')}/${name}`;
+      })
+      .optional(),
   })
   .strict();
 

@@ -57,6 +57,8 @@ export interface PreparedChat {
   conversation?: ConversationSummary;
   history: ChatMessage[];
   models: AiAssistantModel[];
+  /** The catalog entity the question is about (`kind:namespace/name`), if any. */
+  entityRef?: string;
   /** The HTTP request, so audit events name the user and client. */
   request?: Request;
   /** `performance.now()` when the request arrived, for time to first token. */
@@ -139,6 +141,7 @@ export class ChatService {
         ? withoutLastExchange(history, request.message)
         : history,
       models: await models.candidates(request.modelId),
+      entityRef: request.entityRef,
       request: httpRequest,
       receivedAt,
     };
@@ -174,6 +177,7 @@ export class ChatService {
       question: chat.question,
       chunks,
       history: chat.history,
+      entityRef: chat.entityRef,
     });
     const progress: AnswerProgress = {
       text: '',
@@ -226,6 +230,8 @@ export class ChatService {
       return await this.options.retriever.retrieve(
         chat.question,
         chat.credentials,
+        undefined,
+        { entityRef: chat.entityRef },
       );
     } catch (error) {
       this.options.logger.warn(`AI assistant retrieval failed: ${error}`);
@@ -388,8 +394,23 @@ function toSource(chunk: KnowledgeSearchResult): AiAssistantSource {
     url: sectionUrl(chunk.url, chunk.anchor),
     ...(chunk.section && { section: chunk.section }),
     entityRef: chunk.entityRef,
+    excerpt: excerptOf(chunk.content),
     score: chunk.score,
   };
+}
+
+// Long enough to recognise the passage, short enough for a preview and the stored message.
+const EXCERPT_CHARS = 280;
+
+/** The passage's first words, whitespace collapsed, cut at a word with an ellipsis. */
+function excerptOf(content: string): string {
+  const text = content.replace(/\s+/g, ' ').trim();
+  if (text.length <= EXCERPT_CHARS) {
+    return text;
+  }
+  const cut = text.slice(0, EXCERPT_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${space > EXCERPT_CHARS / 2 ? cut.slice(0, space) : cut}…`;
 }
 
 /**

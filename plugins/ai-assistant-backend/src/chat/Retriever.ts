@@ -50,17 +50,69 @@ export class Retriever {
    * The best `limit` (default: the configured amount) chunks for the question. A chunk of a
    * catalog entity is kept only if the user may read that entity; chunks without one are
    * public to every chat user. Returns `limit` chunks whenever that many readable ones exist,
-   * however few of the catalog's entities the user may read.
+   * however few of the catalog's entities the user may read. With `about.entityRef`, that
+   * entity's readable chunks come first and the normal search fills the rest.
    */
   async retrieve(
     question: string,
     credentials: BackstageCredentials,
     limit = this.options.amount,
+    about?: { entityRef?: string },
   ): Promise<KnowledgeSearchResult[]> {
     const { embeddings } = this.options;
     const model = await embeddings.getModel();
     const vector = await embeddings.embedQuery(question);
     const query = { text: question, vector, limit: limit * OVERFETCH };
+    const own = about?.entityRef
+      ? await this.ownKnowledge(model, query, about.entityRef, credentials)
+      : [];
+    if (own.length >= limit) {
+      return own.slice(0, limit);
+    }
+    const seen = new Set(own.map(chunk => chunk.chunkId));
+    const rest = await this.searchReadable(model, query, credentials, limit);
+    return [...own, ...rest.filter(chunk => !seen.has(chunk.chunkId))].slice(
+      0,
+      limit,
+    );
+  }
+
+  /**
+   * The best chunks of the entity the question is about, first in the answer's context, so
+   * "what does it do?" is answered from that entity's own knowledge even when other entities
+   * match the words better. Empty when the user may not read the entity: asking about an
+   * entity must not reveal what the user could not find otherwise.
+   */
+  private async ownKnowledge(
+    model: EmbeddingModel,
+    query: KnowledgeQuery,
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<KnowledgeSearchResult[]> {
+    const allowed = await this.readable([entityRef], credentials);
+    if (!allowed.has(entityRef)) {
+      return [];
+    }
+    const chunks = await this.search(model, {
+      ...query,
+      entityRefs: [entityRef],
+    });
+    // A chunk may have further guards (documents shared by several entities): check those.
+    const guards = entityRefsOf(chunks).filter(ref => !allowed.has(ref));
+    for (const ref of await this.readable(guards, credentials)) {
+      allowed.add(ref);
+    }
+    return chunks.filter(chunk => mayRead(chunk, allowed));
+  }
+
+  /** The best `limit` chunks of the whole store that the user may read. */
+  private async searchReadable(
+    model: EmbeddingModel,
+    base: KnowledgeQuery,
+    credentials: BackstageCredentials,
+    limit: number,
+  ): Promise<KnowledgeSearchResult[]> {
+    const query = { ...base, limit: limit * OVERFETCH };
     const candidates = await this.search(model, query);
     const candidateRefs = entityRefsOf(candidates);
     const allowed = await this.readable(candidateRefs, credentials);
