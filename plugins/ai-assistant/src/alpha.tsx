@@ -6,6 +6,7 @@ import {
   fetchApiRef,
   PageBlueprint,
 } from '@backstage/frontend-plugin-api';
+import { EntityCardBlueprint } from '@backstage/plugin-catalog-react/alpha';
 import { AiAssistantClient, aiAssistantApiRef } from './api';
 import { AiAssistantIcon } from './components/AiAssistantIcon';
 
@@ -37,9 +38,21 @@ const aiAssistantPage = PageBlueprint.make({
   },
 });
 
+// "Ask about this entity" on the overview of every entity page.
+const entityAiAssistantCard = EntityCardBlueprint.make({
+  name: 'ask',
+  params: {
+    loader: () =>
+      import('./components/EntityAiAssistantCard').then(m => (
+        <m.EntityAiAssistantCard />
+      )),
+  },
+});
+
 /**
  * The AI assistant plugin for the new frontend system: the page at `/ai-assistant` (which
- * also puts the item in the sidebar) and the API client.
+ * also puts the item in the sidebar), the API client and an "Ask the AI Assistant" card on
+ * entity pages.
  *
  * @alpha
  */
@@ -47,6 +60,6 @@ export default createFrontendPlugin({
   pluginId: 'ai-assistant',
   title: 'AI Assistant',
   icon: <AiAssistantIcon />,
-  extensions: [aiAssistantApi, aiAssistantPage],
+  extensions: [aiAssistantApi, aiAssistantPage, entityAiAssistantCard],
   routes: { root: rootRouteRef },
 });

@@ -4,7 +4,11 @@
  *
  * @packageDocumentation
  */
-export { aiAssistantPlugin, AiAssistantPage } from './plugin';
+export {
+  aiAssistantPlugin,
+  AiAssistantPage,
+  EntityAiAssistantCard,
+} from './plugin';
 export { AiAssistantIcon } from './components/AiAssistantIcon';
 export {
   aiAssistantApiRef,

@@ -1,5 +1,6 @@
 import {
   createApiFactory,
+  createComponentExtension,
   createPlugin,
   createRoutableExtension,
   discoveryApiRef,
@@ -40,5 +41,25 @@ export const AiAssistantPage = aiAssistantPlugin.provide(
     component: () =>
       import('./components/AiAssistantPage').then(m => m.AiAssistantPage),
     mountPoint: rootRouteRef,
+  }),
+);
+
+/**
+ * A card for catalog entity pages that asks the AI assistant about the page's entity: a
+ * question field and example questions; asking opens the assistant page with the entity as
+ * context. Add it to the entity page's overview, e.g.
+ * `<Grid item md={6}><EntityAiAssistantCard /></Grid>`.
+ *
+ * @public
+ */
+export const EntityAiAssistantCard = aiAssistantPlugin.provide(
+  createComponentExtension({
+    name: 'EntityAiAssistantCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityAiAssistantCard').then(
+          m => m.EntityAiAssistantCard,
+        ),
+    },
   }),
 );

@@ -27,6 +27,8 @@ export interface SendOptions {
    * model sees (the server keeps both).
    */
   regenerate?: boolean;
+  /** The catalog entity the question is about (`kind:namespace/name`), e.g. from an entity page. */
+  entityRef?: string;
 }
 
 let nextKey = 0;
@@ -88,6 +90,7 @@ export function useChat(options: UseChatOptions = {}) {
             conversationId: conversationId.current,
             modelId,
             ...(sendOptions.regenerate && { regenerate: true }),
+            ...(sendOptions.entityRef && { entityRef: sendOptions.entityRef }),
           },
           { signal: abort.signal },
         );

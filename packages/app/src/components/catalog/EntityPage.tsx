@@ -1,3 +1,4 @@
+import { EntityAiAssistantCard } from '@ai-assistant/backstage-plugin-ai-assistant';
 import { Grid } from '@material-ui/core';
 import {
   EntityAboutCard,
@@ -18,7 +19,8 @@ import {
   EntityUserProfileCard,
 } from '@backstage/plugin-org';
 
-// A lean entity page: enough to follow the assistant's citations, which link to entity pages.
+// A lean entity page: enough to follow the assistant's citations, which link to entity pages,
+// and to ask the assistant about the entity from its overview.
 
 const overview = (extra?: JSX.Element) => (
   <EntityLayout>
@@ -32,6 +34,9 @@ const overview = (extra?: JSX.Element) => (
         </Grid>
         <Grid item md={4} xs={12}>
           <EntityLinksCard />
+        </Grid>
+        <Grid item md={8} xs={12}>
+          <EntityAiAssistantCard />
         </Grid>
         {extra}
       </Grid>

@@ -1,0 +1,1 @@
+export { EntityAiAssistantCard } from './EntityAiAssistantCard';

@@ -1,0 +1,1 @@
+export { EntityContextChip } from './EntityContextChip';
