@@ -425,7 +425,7 @@ describe('ChatPage', () => {
     first.stream.close();
     await screen.findByRole('button', { name: 'Send message' });
 
-    const picker = screen.getByRole('button', { name: 'Model' });
+    const picker = screen.getByRole('button', { name: /^Model / });
     expect(picker).toHaveTextContent('llama3.1 (Ollama)');
     await userEvent.click(picker);
     await userEvent.click(

@@ -12,6 +12,7 @@ import Alert from '@material-ui/lab/Alert';
 import { useEffect, useId, useState } from 'react';
 import type { MessageError } from '../../hooks/chatReducer';
 import { describeError } from '../../lib/describeError';
+import { useStatusTextStyles } from '../../lib/readableColor';
 import { ConfirmDialog } from '../ConfirmDialog';
 import { ConversationItem, titleOf } from './ConversationItem';
 import { groupByDate } from './dateGroups';
@@ -69,6 +70,7 @@ type PendingDelete =
 export function ConversationList(props: ConversationListProps) {
   const { conversations, error, selectedId } = props;
   const classes = useStyles();
+  const status = useStatusTextStyles();
   // Kept after the dialog closes, so its text does not change while it fades out.
   const [pending, setPending] = useState<PendingDelete>();
   const [confirming, setConfirming] = useState(false);
@@ -155,7 +157,7 @@ export function ConversationList(props: ConversationListProps) {
         }}
       />
       {conversations?.length === 0 && (
-        <Typography variant="body2" color="textSecondary">
+        <Typography variant="body2" className={status.secondary}>
           {searchText.trim()
             ? `No conversation titles contain "${searchText.trim()}".`
             : 'No conversations yet.'}

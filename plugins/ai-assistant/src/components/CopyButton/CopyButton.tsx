@@ -2,6 +2,7 @@ import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import FileCopyOutlinedIcon from '@material-ui/icons/FileCopyOutlined';
 import { useEffect, useRef, useState } from 'react';
+import { useStatusTextStyles } from '../../lib/readableColor';
 
 // Long enough to read, short enough that a second copy shows its own confirmation.
 const CONFIRMATION_MS = 2000;
@@ -23,6 +24,7 @@ export function CopyButton(props: CopyButtonProps) {
   const { text, label, className } = props;
   const [outcome, setOutcome] = useState<'copied' | 'failed'>();
   const timer = useRef<ReturnType<typeof setTimeout>>();
+  const status = useStatusTextStyles();
 
   useEffect(() => () => clearTimeout(timer.current), []);
 
@@ -53,7 +55,8 @@ export function CopyButton(props: CopyButtonProps) {
         component="span"
         variant="caption"
         role="status"
-        color={outcome === 'failed' ? 'error' : 'textSecondary'}
+        color={outcome === 'failed' ? 'inherit' : 'textSecondary'}
+        className={outcome === 'failed' ? status.error : undefined}
       >
         {outcome === 'copied' && 'Copied'}
         {outcome === 'failed' && 'Copy failed'}

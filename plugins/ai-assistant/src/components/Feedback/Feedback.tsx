@@ -9,6 +9,7 @@ import ThumbUpIcon from '@material-ui/icons/ThumbUp';
 import ThumbUpOutlinedIcon from '@material-ui/icons/ThumbUpOutlined';
 import { FormEvent, useId, useState } from 'react';
 import { describeError } from '../../lib/describeError';
+import { useStatusTextStyles } from '../../lib/readableColor';
 
 /** The longest reason the backend accepts (`POST /messages/:id/feedback`, `comment`). */
 export const MAX_FEEDBACK_COMMENT_LENGTH = 2000;
@@ -39,6 +40,7 @@ export interface FeedbackProps {
 export function Feedback(props: FeedbackProps) {
   const { rating, onRate } = props;
   const classes = useStyles();
+  const status = useStatusTextStyles();
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [asking, setAsking] = useState(false);
@@ -147,7 +149,7 @@ export function Feedback(props: FeedbackProps) {
         </Typography>
       )}
       {error && (
-        <Typography variant="caption" color="error" role="alert">
+        <Typography variant="caption" className={status.error} role="alert">
           {error}
         </Typography>
       )}

@@ -28,13 +28,16 @@ describe('ModelPicker', () => {
       />,
     );
     // The picked model shows the mark before the list is ever opened.
-    const picker = screen.getByRole('button', { name: 'Model' });
-    expect(picker).toHaveTextContent('llama3.1 (Ollama)(unavailable)');
+    // Named by its label and what it shows, as a screen reader reads it.
+    const picker = screen.getByRole('button', {
+      name: 'Model llama3.1 (Ollama) (unavailable)',
+    });
+    expect(picker).toHaveTextContent('llama3.1 (Ollama) (unavailable)');
 
     await userEvent.click(picker);
     const options = screen.getAllByRole('option');
     expect(options.map(option => option.textContent)).toEqual([
-      'llama3.1 (Ollama)(unavailable)',
+      'llama3.1 (Ollama) (unavailable)',
       'gpt-4o (Azure AI)',
       'DeepSeek-R1 (Azure AI)',
     ]);

@@ -6,6 +6,7 @@ import Select from '@material-ui/core/Select';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import { describeError } from '../../lib/describeError';
+import { useStatusTextStyles } from '../../lib/readableColor';
 
 const useStyles = makeStyles(theme => ({
   select: { minWidth: 220 },
@@ -34,12 +35,13 @@ export interface ModelPickerProps {
 export function ModelPicker(props: ModelPickerProps) {
   const { models, value, onChange, loading, error, disabled } = props;
   const classes = useStyles();
+  const status = useStatusTextStyles();
   if (loading) {
     return null;
   }
   if (error) {
     return (
-      <Typography variant="body2" color="error" role="status">
+      <Typography variant="body2" className={status.error} role="status">
         Could not load the models: {describeError(error).message}
       </Typography>
     );
@@ -57,6 +59,8 @@ export function ModelPicker(props: ModelPickerProps) {
       <InputLabel id="ai-assistant-model-label">Model</InputLabel>
       <Select
         labelId="ai-assistant-model-label"
+        // Named by the label and the model shown, so the name holds the visible words.
+        SelectDisplayProps={{ id: 'ai-assistant-model-value' }}
         label="Model"
         value={value ?? models[0].id}
         disabled={disabled}
@@ -71,6 +75,8 @@ export function ModelPicker(props: ModelPickerProps) {
             }
           >
             {model.displayName}
+            {/* A space, so a screen reader does not run the name and the note together. */}
+            {model.reachable === false && ' '}
             {model.reachable === false && (
               <Typography
                 component="span"

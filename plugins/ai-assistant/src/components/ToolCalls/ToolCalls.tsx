@@ -4,6 +4,7 @@ import CircularProgress from '@material-ui/core/CircularProgress';
 import { makeStyles } from '@material-ui/core/styles';
 import CheckIcon from '@material-ui/icons/Check';
 import ErrorOutlineIcon from '@material-ui/icons/ErrorOutline';
+import { useStatusTextStyles } from '../../lib/readableColor';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -43,6 +44,7 @@ function summarize(input: unknown): string {
 /** The tools the model called for an answer, one compact chip each. */
 export function ToolCalls(props: ToolCallsProps) {
   const classes = useStyles();
+  const status = useStatusTextStyles();
   if (props.toolCalls.length === 0) {
     return null;
   }
@@ -57,7 +59,8 @@ export function ToolCalls(props: ToolCallsProps) {
               size="small"
               variant="outlined"
               icon={icon}
-              color={call.status === 'failed' ? 'secondary' : 'default'}
+              // The theme's secondary pink is under WCAG AA as text on white.
+              className={call.status === 'failed' ? status.error : undefined}
               label={`${call.name} ${input}`}
               title={`${call.name} (${STATUS_TEXT[call.status]}): ${JSON.stringify(call.input)}`}
               aria-label={`Tool ${call.name} ${STATUS_TEXT[call.status]}`}
