@@ -6,10 +6,14 @@ import { AiAssistantIcon } from '../AiAssistantIcon';
 const useStyles = makeStyles(theme => ({
   root: {
     flex: 1,
+    // Scrolls inside the chat where it is taller (a phone), so the composer stays on screen;
+    // `safe` keeps its top reachable then.
+    minHeight: 0,
+    overflowY: 'auto',
     display: 'flex',
     flexDirection: 'column',
     alignItems: 'center',
-    justifyContent: 'center',
+    justifyContent: 'safe center',
     textAlign: 'center',
     padding: theme.spacing(4, 2),
     gap: theme.spacing(1),
