@@ -45,4 +45,10 @@ describe('the new frontend system plugin', () => {
       aiAssistantAlphaPlugin.getExtension('api:ai-assistant'),
     ).toBeDefined();
   });
+
+  it('puts the "Ask the AI Assistant" card on entity pages', () => {
+    expect(
+      aiAssistantAlphaPlugin.getExtension('entity-card:ai-assistant/ask'),
+    ).toBeDefined();
+  });
 });
