@@ -19,6 +19,11 @@ export interface AiAssistantSource {
   section?: string;
   /** The catalog entity the document belongs to, when known. */
   entityRef?: string;
+  /**
+   * The beginning of the retrieved passage (a few hundred characters), for a preview of what
+   * a citation points at. The caller could read the passage: it was retrieved for them.
+   */
+  excerpt?: string;
   /** Relevance of the chunk to the question; higher is better. */
   score: number;
 }

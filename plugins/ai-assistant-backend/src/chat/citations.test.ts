@@ -57,6 +57,10 @@ describe('citations', () => {
       title: 'payments: docs/runbook.md',
       url: 'https://docs.example.com/runbook#rolling-back-a-release',
       section: 'Payments > Rolling back a release',
+      // What the citation's preview shows: the passage the answer leans on.
+      excerpt: expect.stringContaining(
+        'Run `helm rollback payments` and watch the canary dashboard',
+      ),
     });
     // The first source is the rollback section: its own words and heading match best.
     expect(sources[0].url).toBe(rollback.url);

@@ -69,15 +69,18 @@ describe('the sources of an answer', () => {
   it('lists each document once, with every number its chunks were given', async () => {
     const sources = await renderAnswer('Refunds go through the API [3].');
 
-    const rows = sources.getAllByRole('listitem');
+    // The cited document first; the others (folded) after it.
+    const rows = sources.getAllByRole('listitem', { hidden: true });
     expect(rows.map(row => row.textContent)).toEqual([
-      '[1]Payments (System) · system:default/payments',
       '[2] [3] [5]Payments API (API) · api:default/payments-api',
+      '[1]Payments (System) · system:default/payments',
       '[4] [6]Payments Service (Component) · component:default/payments-service',
     ]);
     expect(
-      sources.getAllByRole('link').map(link => link.getAttribute('href')),
-    ).toEqual([SYSTEM.url, API.url, SERVICE.url]);
+      sources
+        .getAllByRole('link', { hidden: true })
+        .map(link => link.getAttribute('href')),
+    ).toEqual([API.url, SYSTEM.url, SERVICE.url]);
   });
 
   it("links a citation of any of a document's chunks to that document", async () => {
@@ -116,10 +119,12 @@ describe('the sources of an answer', () => {
     ]);
 
     expect(
-      sources.getAllByRole('listitem').map(row => row.textContent),
+      sources
+        .getAllByRole('listitem', { hidden: true })
+        .map(row => row.textContent),
     ).toEqual([
-      '[1] [3]README',
       '[2]README',
+      '[1] [3]README',
       '[4] [5]README · component:default/payments',
     ]);
     // Nothing to link to: the citation stays as the model wrote it.

@@ -134,7 +134,7 @@ export function Message(props: MessageProps) {
           </Typography>
         )}
         {message.error && <MessageError error={message.error} />}
-        <Sources sources={message.sources} />
+        <Sources sources={message.sources} answer={message.content} />
       </div>
       {!streaming && (
         <div className={classes.footer}>

@@ -1,9 +1,12 @@
 import type { AiAssistantSource } from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import Button from '@material-ui/core/Button';
 import Link from '@material-ui/core/Link';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { useId, useState } from 'react';
 import { safeUrl } from '../../lib/safeUrl';
-import { groupSources } from './groupSources';
+import { citedFirst, SourceGroup } from './groupSources';
 
 const useStyles = makeStyles(theme => ({
   root: {
@@ -33,63 +36,126 @@ const useStyles = makeStyles(theme => ({
     color: theme.palette.text.secondary,
     fontVariantNumeric: 'tabular-nums',
   },
+  preview: {
+    maxWidth: 420,
+    fontSize: theme.typography.body2.fontSize,
+    whiteSpace: 'pre-wrap',
+  },
+  more: { marginTop: theme.spacing(0.5), textTransform: 'none' },
 }));
+
+/** What a citation points at: its section and the start of the passage. */
+function Preview(props: { group: SourceGroup; className: string }) {
+  const { section, excerpt } = props.group.source;
+  return (
+    <span className={props.className}>
+      {section && <strong>{section}</strong>}
+      {section && excerpt && <br />}
+      {excerpt}
+    </span>
+  );
+}
 
 /** Props of {@link Sources}. */
 export interface SourcesProps {
   sources: AiAssistantSource[];
+  /** The answer, whose `[n]` citations put the documents it cites first. */
+  answer?: string;
 }
 
 /**
- * The sources of an answer, one row per document. The backend sends one source per
- * retrieved chunk and `[n]` in the answer is the n-th of them, so a document's row shows
- * every number that points at it.
+ * The sources of an answer, one row per document: first those the answer cites, then, folded,
+ * those it was given but did not cite. The backend sends one source per retrieved chunk and
+ * `[n]` in the answer is the n-th of them, so a document's row shows every number that points
+ * at it. Hovering or focusing a title previews the passage and its section.
  */
 export function Sources(props: SourcesProps) {
   const classes = useStyles();
+  const [unfolded, setUnfolded] = useState(false);
+  const restId = useId();
   if (props.sources.length === 0) {
     return null;
   }
+  const { cited, rest } = citedFirst(props.sources, props.answer ?? '');
+  const row = (group: SourceGroup) => {
+    const { key, source, numbers } = group;
+    const url = safeUrl(source.url);
+    const title = url ? (
+      // Underlined: beside plain text, colour alone does not mark a link.
+      <Link
+        href={url}
+        target="_blank"
+        rel="noopener noreferrer"
+        underline="always"
+      >
+        {source.title}
+      </Link>
+    ) : (
+      <span tabIndex={0}>{source.title}</span>
+    );
+    return (
+      <li key={key} className={classes.item}>
+        <Typography
+          variant="body2"
+          component="span"
+          className={classes.numbers}
+        >
+          {numbers.map(number => `[${number}]`).join(' ')}
+        </Typography>
+        <Typography variant="body2" component="span">
+          {source.section || source.excerpt ? (
+            <Tooltip
+              title={<Preview group={group} className={classes.preview} />}
+              placement="top-start"
+            >
+              {title}
+            </Tooltip>
+          ) : (
+            title
+          )}
+          {source.entityRef && (
+            <Typography
+              variant="caption"
+              color="textSecondary"
+              component="span"
+            >
+              {' '}
+              · {source.entityRef}
+            </Typography>
+          )}
+        </Typography>
+      </li>
+    );
+  };
   return (
     <section className={classes.root} aria-label="Sources">
       <Typography variant="overline" component="h3" color="textSecondary">
         Sources
       </Typography>
-      <ol className={classes.list}>
-        {groupSources(props.sources).map(({ key, source, numbers }) => {
-          const url = safeUrl(source.url);
-          return (
-            <li key={key} className={classes.item}>
-              <Typography
-                variant="body2"
-                component="span"
-                className={classes.numbers}
-              >
-                {numbers.map(number => `[${number}]`).join(' ')}
-              </Typography>
-              <Typography variant="body2" component="span">
-                {url ? (
-                  <Link href={url} target="_blank" rel="noopener noreferrer">
-                    {source.title}
-                  </Link>
-                ) : (
-                  source.title
-                )}
-                {source.entityRef && (
-                  <Typography
-                    variant="caption"
-                    color="textSecondary"
-                    component="span"
-                  >
-                    {' '}
-                    · {source.entityRef}
-                  </Typography>
-                )}
-              </Typography>
-            </li>
-          );
-        })}
-      </ol>
+      <ol className={classes.list}>{cited.map(row)}</ol>
+      {rest.length > 0 && (
+        <>
+          <Button
+            size="small"
+            className={classes.more}
+            aria-expanded={unfolded}
+            aria-controls={restId}
+            onClick={() => setUnfolded(!unfolded)}
+          >
+            {unfolded
+              ? 'Hide the sources the answer did not cite'
+              : `${rest.length} more source${rest.length === 1 ? '' : 's'} not cited`}
+          </Button>
+          <ol
+            id={restId}
+            className={classes.list}
+            aria-label="Sources not cited"
+            hidden={!unfolded}
+          >
+            {rest.map(row)}
+          </ol>
+        </>
+      )}
     </section>
   );
 }

@@ -40,3 +40,30 @@ export function groupSources(sources: AiAssistantSource[]): SourceGroup[] {
   });
   return [...groups.values()];
 }
+
+// The citation syntax of the answers, as remarkCitations renders it.
+const CITATION = /\[(\d{1,3})\]/g;
+
+/**
+ * The answer's sources grouped by document, those it cites first (in the order the answer
+ * first cites them), then the others. When the answer cites nothing (a model that does not
+ * cite), every document counts as cited, so nothing is folded away.
+ */
+export function citedFirst(
+  sources: AiAssistantSource[],
+  answer: string,
+): { cited: SourceGroup[]; rest: SourceGroup[] } {
+  const groups = groupSources(sources);
+  const order = [...answer.matchAll(CITATION)].map(match => Number(match[1]));
+  const rank = (group: SourceGroup) => {
+    const first = order.findIndex(number => group.numbers.includes(number));
+    return first === -1 ? Infinity : first;
+  };
+  const cited = groups
+    .filter(group => rank(group) !== Infinity)
+    .sort((a, b) => rank(a) - rank(b));
+  if (cited.length === 0) {
+    return { cited: groups, rest: [] };
+  }
+  return { cited, rest: groups.filter(group => rank(group) === Infinity) };
+}
