@@ -50,7 +50,7 @@ beforeAll(async () => {
     );
   }
   mkdirSync(screenshotDir, { recursive: true });
-  ollama = await startOllamaTestServer();
+  ollama = await startOllamaTestServer({ models: ['llama3.2'] });
   backend = await startDevBackend({
     aiAssistant: {
       models: { ollama: { baseUrl: ollama.baseUrl, models: ['llama3.2'] } },

@@ -54,7 +54,13 @@ export class FakeBackend {
   };
   conversations: StoredConversation[] = [];
   readonly chats: ChatExchange[] = [];
-  readonly feedback: Array<{ messageId: string; rating: string }> = [];
+  readonly feedback: Array<{
+    messageId: string;
+    rating: string;
+    comment?: string;
+  }> = [];
+  /** The query of every `GET /conversations`, in order. */
+  readonly listQueries: URLSearchParams[] = [];
   private waiters: Array<(exchange: ChatExchange) => void> = [];
 
   /** Resolves with the next chat request the page sends. */
@@ -64,17 +70,33 @@ export class FakeBackend {
 
   readonly handlers = [
     http.get(`${BASE_URL}/models`, () => HttpResponse.json(this.models)),
-    http.get(`${BASE_URL}/conversations`, () => {
-      const sorted = [...this.conversations].sort((a, b) =>
-        b.updatedAt.localeCompare(a.updatedAt),
-      );
+    // Searches titles (`q`) and pages by cursor (`before`) like the backend; here the cursor
+    // is simply the id of the previous page's last conversation.
+    http.get(`${BASE_URL}/conversations`, ({ request }) => {
+      const query = new URL(request.url).searchParams;
+      this.listQueries.push(query);
+      const limit = Number(query.get('limit') ?? 20);
+      const q = query.get('q')?.toLowerCase();
+      const before = query.get('before');
+      const matching = [...this.conversations]
+        .filter(c => !q || (c.title ?? '').toLowerCase().includes(q))
+        .sort(
+          (a, b) =>
+            b.updatedAt.localeCompare(a.updatedAt) || b.id.localeCompare(a.id),
+        );
+      const start = before ? matching.findIndex(c => c.id === before) + 1 : 0;
+      const page = matching.slice(start, start + limit);
       return HttpResponse.json({
-        conversations: sorted.map(
+        conversations: page.map(
           ({ messages: _messages, ...summary }) => summary,
         ),
-        total: sorted.length,
-        limit: 30,
+        total: matching.length,
+        limit,
         offset: 0,
+        nextCursor:
+          start + limit < matching.length
+            ? page[page.length - 1].id
+            : undefined,
       });
     }),
     // Pages like the backend: the newest `limit` (default 50), or those before `before`.
@@ -115,8 +137,15 @@ export class FakeBackend {
     http.post(
       `${BASE_URL}/messages/:id/feedback`,
       async ({ params, request }) => {
-        const { rating } = (await request.json()) as { rating: string };
-        this.feedback.push({ messageId: String(params.id), rating });
+        const { rating, comment } = (await request.json()) as {
+          rating: string;
+          comment?: string;
+        };
+        this.feedback.push({
+          messageId: String(params.id),
+          rating,
+          ...(comment !== undefined && { comment }),
+        });
         return new HttpResponse(null, { status: 204 });
       },
     ),

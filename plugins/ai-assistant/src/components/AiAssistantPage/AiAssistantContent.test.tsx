@@ -142,7 +142,7 @@ describe('AiAssistantContent', () => {
       [
         'github',
         'failed',
-        expect.stringContaining('(1 s)'),
+        expect.stringContaining('(1.0 s)'),
         '0',
         '0',
         'GitHub answered 401: check integrations.github',
@@ -153,6 +153,50 @@ describe('AiAssistantContent', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Run now' }));
     expect(await screen.findByText('Ingestion started.')).toBeInTheDocument();
     await waitFor(() => expect(runs).toBe(1));
+  });
+
+  it('shows the run started by Run now as running without a refresh, with how long it has run', async () => {
+    // The server starts the run just after answering: the first status after the click may
+    // still show the previous run.
+    const catalog = STATUS.ingestors[0];
+    let polls = 0;
+    server.use(
+      http.get(`${BASE_URL}/ingestion`, () => {
+        const ingestor =
+          runs === 0 || polls++ < 1
+            ? catalog
+            : {
+                ...catalog,
+                lastRun: {
+                  ...catalog.lastRun!,
+                  id: '3',
+                  state: 'running' as const,
+                  startedAt: new Date(Date.now() - 4_000).toISOString(),
+                  finishedAt: undefined,
+                },
+              };
+        return HttpResponse.json({ ingestors: [ingestor] });
+      }),
+    );
+    await renderInTestApp(
+      <TestApis admin>
+        <AiAssistantContent />
+      </TestApis>,
+    );
+    await userEvent.click(
+      await screen.findByRole('tab', { name: 'Ingestion' }),
+    );
+    const table = await screen.findByRole('table', { name: 'Ingestors' });
+    expect(within(table).getByText(/\(12 s\)/)).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Run now' }));
+
+    expect(
+      await within(table).findByText('running', {}, { timeout: 10_000 }),
+    ).toBeInTheDocument();
+    expect(
+      within(table).getByText(/running for \d+\.\d s/),
+    ).toBeInTheDocument();
   });
 
   it('one poisoned file: shows admins the documents a succeeded run skipped, with their errors', async () => {

@@ -1,12 +1,21 @@
+import Drawer from '@material-ui/core/Drawer';
 import Grid from '@material-ui/core/Grid';
+import IconButton from '@material-ui/core/IconButton';
 import LinearProgress from '@material-ui/core/LinearProgress';
 import Paper from '@material-ui/core/Paper';
-import { makeStyles } from '@material-ui/core/styles';
+import { makeStyles, useTheme } from '@material-ui/core/styles';
+import useMediaQuery from '@material-ui/core/useMediaQuery';
+import HistoryIcon from '@material-ui/icons/History';
 import Alert from '@material-ui/lab/Alert';
+import AlertTitle from '@material-ui/lab/AlertTitle';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
-import { useChat } from '../../hooks/useChat';
+import { SendOptions, useChat } from '../../hooks/useChat';
+import { useEntityContext } from '../../hooks/useEntityContext';
+import { EntityContextChip } from '../EntityContextChip';
+import { useComposerFocus } from '../../hooks/useComposerFocus';
 import { useConversations } from '../../hooks/useConversations';
+import { useEscapeToStop } from '../../hooks/useEscapeToStop';
 import { useModels } from '../../hooks/useModels';
 import { useTitleRefresh } from '../../hooks/useTitleRefresh';
 import { Composer } from '../Composer';
@@ -14,6 +23,7 @@ import { ConversationList } from '../ConversationList';
 import { EmptyState } from '../EmptyState';
 import { MessageList } from '../MessageList';
 import { ModelPicker } from '../ModelPicker';
+import { ModelReachabilityNotice } from '../ModelReachabilityNotice';
 
 // The open conversation lives in the URL, so a reload or a shared link resumes it.
 const CONVERSATION_PARAM = 'conversation';
@@ -25,6 +35,11 @@ const useStyles = makeStyles(theme => ({
     flexDirection: 'column',
     height: 'calc(100vh - 260px)',
     minHeight: 420,
+    // On a phone the page header is tall: a shorter chat keeps the composer on the first screen.
+    [theme.breakpoints.down('sm')]: {
+      height: 'calc(100vh - 330px)',
+      minHeight: 300,
+    },
   },
   toolbar: {
     display: 'flex',
@@ -32,6 +47,14 @@ const useStyles = makeStyles(theme => ({
     minHeight: 56,
     padding: theme.spacing(1, 2),
     borderBottom: `1px solid ${theme.palette.divider}`,
+    gap: theme.spacing(1),
+  },
+  drawer: {
+    width: 'min(320px, 85vw)',
+    padding: theme.spacing(2, 1),
+  },
+  sendError: {
+    margin: theme.spacing(1, 2, 0),
   },
   sidebar: {
     height: 'calc(100vh - 260px)',
@@ -48,6 +71,14 @@ export function ChatPage() {
   const { refresh } = conversations;
   const models = useModels();
   const [modelId, setModelId] = useState<string>();
+  // The question being written. The page owns it so that a question that could not be sent,
+  // or one the user wants to edit, comes back into the composer.
+  const [draft, setDraft] = useState('');
+  const composerInput = useRef<HTMLTextAreaElement>(null);
+  const focusComposer = useComposerFocus(composerInput);
+  // Narrower than a tablet the history is a drawer, so the chat gets the whole width.
+  const compact = useMediaQuery(useTheme().breakpoints.down('sm'));
+  const [historyOpen, setHistoryOpen] = useState(false);
 
   const selectInUrl = useCallback(
     (id: string | undefined) =>
@@ -82,6 +113,9 @@ export function ChatPage() {
         refreshForTitle();
       }
     },
+    // Only into an empty composer: never over what the user started typing meanwhile.
+    onUnanswered: question => setDraft(text => (text === '' ? question : text)),
+    maxMessageLength: models.maxMessageLength,
   });
   const { load, reset, currentConversationId } = chat;
 
@@ -97,10 +131,38 @@ export function ChatPage() {
   const startNew = () => {
     reset();
     selectInUrl(undefined);
+    focusComposer();
   };
 
-  const ask = (question: string) =>
-    chat.send(question, modelId ?? models.defaultModelId);
+  const stop = () => {
+    chat.stop();
+    focusComposer();
+  };
+  useEscapeToStop(chat.streaming, stop, composerInput);
+
+  const closeHistory = () => {
+    setHistoryOpen(false);
+    focusComposer();
+  };
+
+  // From an entity page's "Ask" card: every question is about that entity until cleared.
+  const entityContext = useEntityContext(question => ask(question));
+  const ask = (question: string, options?: SendOptions) =>
+    chat.send(question, modelId ?? models.defaultModelId, {
+      ...options,
+      entityRef: entityContext.entityRef,
+    });
+
+  const sendDraft = (question: string) => {
+    setDraft('');
+    ask(question);
+    focusComposer();
+  };
+
+  const edit = (question: string) => {
+    setDraft(question);
+    composerInput.current?.focus();
+  };
 
   const remove = async (id: string) => {
     await conversations.remove(id);
@@ -115,26 +177,56 @@ export function ChatPage() {
   };
 
   const empty = chat.messages.length === 0 && !chat.loading;
+  const history = (
+    <ConversationList
+      conversations={conversations.conversations}
+      error={conversations.error}
+      hasMore={conversations.hasMore}
+      selectedId={chat.conversationId ?? selectedId}
+      onSelect={id => {
+        selectInUrl(id);
+        closeHistory();
+      }}
+      onNew={() => {
+        startNew();
+        setHistoryOpen(false);
+      }}
+      onRename={conversations.rename}
+      onDelete={remove}
+      onDeleteAll={removeAll}
+      onLoadMore={conversations.loadMore}
+      onSearch={conversations.search}
+      onRetry={refresh}
+    />
+  );
   return (
     <Grid container spacing={2}>
-      <Grid item xs={12} md={3} className={classes.sidebar}>
-        <ConversationList
-          conversations={conversations.conversations}
-          error={conversations.error}
-          hasMore={conversations.hasMore}
-          selectedId={chat.conversationId ?? selectedId}
-          onSelect={id => selectInUrl(id)}
-          onNew={startNew}
-          onRename={conversations.rename}
-          onDelete={remove}
-          onDeleteAll={removeAll}
-          onLoadMore={conversations.loadMore}
-          onRetry={refresh}
-        />
-      </Grid>
+      {compact ? (
+        // Closing puts the focus in the composer, not back on the button that opened it.
+        <Drawer
+          open={historyOpen}
+          onClose={closeHistory}
+          ModalProps={{ disableRestoreFocus: true }}
+          classes={{ paper: classes.drawer }}
+        >
+          {history}
+        </Drawer>
+      ) : (
+        <Grid item xs={12} md={3} className={classes.sidebar}>
+          {history}
+        </Grid>
+      )}
       <Grid item xs={12} md={9}>
         <Paper variant="outlined" className={classes.chat}>
           <div className={classes.toolbar}>
+            {compact && (
+              <IconButton
+                aria-label="Conversations"
+                onClick={() => setHistoryOpen(true)}
+              >
+                <HistoryIcon />
+              </IconButton>
+            )}
             <ModelPicker
               models={models.models}
               value={modelId ?? models.defaultModelId}
@@ -159,15 +251,42 @@ export function ChatPage() {
               messages={chat.messages}
               streaming={chat.streaming}
               onRate={chat.rate}
+              onAskAgain={ask}
+              onEdit={edit}
               hasOlderMessages={chat.hasOlderMessages}
               onLoadOlder={chat.loadOlder}
               loadingOlder={chat.loadingOlder}
             />
           )}
+          {chat.sendError && (
+            <Alert
+              severity="error"
+              role="alert"
+              className={classes.sendError}
+              onClose={chat.dismissSendError}
+            >
+              <AlertTitle>Your question was not sent</AlertTitle>
+              {chat.sendError.message} It is still in the message box.
+            </Alert>
+          )}
+          <ModelReachabilityNotice
+            models={models.models}
+            modelId={modelId ?? models.defaultModelId}
+          />
+          {entityContext.entityRef && (
+            <EntityContextChip
+              entityRef={entityContext.entityRef}
+              onClear={entityContext.clear}
+            />
+          )}
           <Composer
+            value={draft}
+            onChange={setDraft}
+            maxLength={models.maxMessageLength}
+            inputRef={composerInput}
             streaming={chat.streaming}
-            onSend={ask}
-            onStop={chat.stop}
+            onSend={sendDraft}
+            onStop={stop}
             disabled={chat.loading}
           />
         </Paper>

@@ -15,9 +15,13 @@ import { useEffect, useState } from 'react';
 import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { aiAssistantApiRef } from '../../api';
 import { describeError } from '../../lib/describeError';
+import { readableColor } from '../../lib/readableColor';
 
 // While a run is going, the table refreshes itself at this pace.
 const POLL_MS = 5000;
+// After "Run now", until the new run shows (the server starts it just after answering).
+const STARTING_POLL_MS = 1000;
+const STARTING_GIVE_UP_MS = 30_000;
 
 const useStyles = makeStyles(theme => ({
   toolbar: {
@@ -27,9 +31,10 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(2),
     marginBottom: theme.spacing(2),
   },
-  failed: { color: theme.palette.error.main },
-  running: { color: theme.palette.info.main },
-  succeeded: { color: theme.palette.success.main },
+  // Words in status colours: made readable (WCAG AA) in the light and the dark theme.
+  failed: { color: readableColor(theme.palette.error.main, theme) },
+  running: { color: readableColor(theme.palette.info.main, theme) },
+  succeeded: { color: readableColor(theme.palette.success.main, theme) },
   error: {
     maxWidth: 480,
     whiteSpace: 'pre-wrap',
@@ -72,19 +77,31 @@ function RunErrors(props: { ingestor: IngestorStatusInfo; listClass: string }) {
   );
 }
 
-function describeRun(ingestor: IngestorStatusInfo): string {
+/** A run's length as people say it: "4.8 s", "47 s", "3 min 12 s". */
+function formatDuration(ms: number): string {
+  const seconds = Math.max(0, ms) / 1000;
+  if (seconds < 10) {
+    return `${seconds.toFixed(1)} s`;
+  }
+  if (seconds < 120) {
+    return `${Math.round(seconds)} s`;
+  }
+  const minutes = Math.floor(seconds / 60);
+  return `${minutes} min ${Math.round(seconds - minutes * 60)} s`;
+}
+
+function describeRun(ingestor: IngestorStatusInfo, now: number): string {
   const run = ingestor.lastRun;
   if (!run) {
     return 'never';
   }
   const started = new Date(run.startedAt).toLocaleString();
   if (!run.finishedAt) {
-    return `${started} (running)`;
+    return `${started} (running for ${formatDuration(now - Date.parse(run.startedAt))})`;
   }
-  const seconds = Math.round(
-    (Date.parse(run.finishedAt) - Date.parse(run.startedAt)) / 1000,
-  );
-  return `${started} (${seconds} s)`;
+  return `${started} (${formatDuration(
+    Date.parse(run.finishedAt) - Date.parse(run.startedAt),
+  )})`;
 }
 
 /**
@@ -100,24 +117,44 @@ export function IngestionAdmin() {
     text: string;
   }>();
   const [starting, setStarting] = useState(false);
+  // Set by "Run now": the runs shown then, and when; cleared once a new run shows.
+  const [awaiting, setAwaiting] = useState<{ runIds: string; since: number }>();
   const running = status.value?.ingestors.some(
     i => i.lastRun?.state === 'running',
+  );
+  const runIds = JSON.stringify(
+    status.value?.ingestors.map(i => i.lastRun?.id) ?? [],
   );
   const { retry } = status;
 
   useEffect(() => {
-    if (!running) {
+    if (awaiting && (runIds !== awaiting.runIds || running)) {
+      setAwaiting(undefined);
+    }
+  }, [awaiting, runIds, running]);
+
+  useEffect(() => {
+    if (!running && !awaiting) {
       return undefined;
     }
-    const timer = setInterval(retry, POLL_MS);
+    const timer = setInterval(
+      () => {
+        if (awaiting && Date.now() - awaiting.since > STARTING_GIVE_UP_MS) {
+          setAwaiting(undefined);
+        }
+        retry();
+      },
+      awaiting ? STARTING_POLL_MS : POLL_MS,
+    );
     return () => clearInterval(timer);
-  }, [running, retry]);
+  }, [running, awaiting, retry]);
 
   const runNow = async () => {
     setStarting(true);
     try {
       await api.runIngestion();
       setNotice({ severity: 'success', text: 'Ingestion started.' });
+      setAwaiting({ runIds, since: Date.now() });
       retry();
     } catch (e) {
       setNotice({
@@ -195,7 +232,7 @@ export function IngestionAdmin() {
                   <TableCell className={state ? classes[state] : undefined}>
                     {state ?? 'not run yet'}
                   </TableCell>
-                  <TableCell>{describeRun(ingestor)}</TableCell>
+                  <TableCell>{describeRun(ingestor, Date.now())}</TableCell>
                   <TableCell align="right">{ingestor.documents}</TableCell>
                   <TableCell align="right">{ingestor.chunks}</TableCell>
                   <TableCell className={classes.error}>
