@@ -204,6 +204,8 @@ export interface ChatMessage {
   sources: AiAssistantSource[];
   toolCalls: ChatToolCall[];
   error?: string;
+  /** The `code` of the `error` event the answer ended with, so it shows as it did live. */
+  errorCode?: ChatErrorCode;
   usage?: ChatUsage;
   createdAt: string;
 }

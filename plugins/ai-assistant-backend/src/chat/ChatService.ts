@@ -206,6 +206,7 @@ export class ChatService {
       sources,
       toolCalls: progress.toolCalls,
       error: outcome.error?.message,
+      errorCode: outcome.error?.code,
       usage: progress.usage,
     });
     if (outcome.error) {
@@ -257,13 +258,17 @@ export class ChatService {
   }> {
     const { models, tools, settings, logger } = this.options;
     if (!models.hasProviders) {
+      // Users get words for users; how to fix it is for the admins, in the log.
+      logger.warn(
+        'AI assistant has no chat model provider, so chats only show sources: add a model provider module to the backend ' +
+          '(e.g. @ai-assistant/backstage-plugin-ai-assistant-backend-module-model-provider-azure-ai or -ollama) and configure aiAssistant.models.',
+      );
       return {
         status: 'error',
         error: {
           code: 'no_model_provider',
           message:
-            'No chat model provider is installed, so the assistant can only show sources. Add a model provider module to the backend ' +
-            '(e.g. @ai-assistant/backstage-plugin-ai-assistant-backend-module-model-provider-azure-ai or -ollama) and configure aiAssistant.models.',
+            'No chat model is set up yet, so the assistant can only show the sources it found. Your Backstage administrators can add one.',
         },
       };
     }

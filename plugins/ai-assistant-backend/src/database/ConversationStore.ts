@@ -1,6 +1,7 @@
 import { InputError, NotFoundError } from '@backstage/errors';
 import type {
   AiAssistantSource,
+  ChatErrorCode,
   ChatMessage,
   ChatMessageStatus,
   ChatToolCall,
@@ -22,6 +23,7 @@ export interface NewChatMessage {
   sources?: AiAssistantSource[];
   toolCalls?: ChatToolCall[];
   error?: string;
+  errorCode?: ChatErrorCode;
   usage?: ChatUsage;
 }
 
@@ -227,6 +229,7 @@ export class ConversationStore {
           sources: JSON.stringify(message.sources ?? []),
           tool_calls: JSON.stringify(message.toolCalls ?? []),
           error: message.error ?? null,
+          error_code: message.errorCode ?? null,
           usage: message.usage ? JSON.stringify(message.usage) : null,
           created_at: createdAt,
         })
@@ -411,6 +414,7 @@ function toMessage(row: any): ChatMessage {
     sources: json(row.sources, []),
     toolCalls: json(row.tool_calls, []),
     error: row.error ?? undefined,
+    ...(row.error_code && { errorCode: row.error_code }),
     usage: json(row.usage, undefined),
     createdAt: iso(row.created_at),
   };

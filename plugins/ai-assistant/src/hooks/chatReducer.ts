@@ -143,7 +143,9 @@ function toViewMessage(
     status: message.status,
     sources: message.sources,
     toolCalls: message.toolCalls,
-    error: message.error ? { message: message.error } : undefined,
+    error: message.error
+      ? { message: message.error, code: message.errorCode }
+      : undefined,
   };
 }
 

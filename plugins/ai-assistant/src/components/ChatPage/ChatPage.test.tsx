@@ -169,20 +169,60 @@ describe('ChatPage', () => {
       data: {
         code: 'no_model_provider',
         message:
-          'No chat model provider is installed, so the assistant can only show sources.',
+          'No chat model is set up yet, so the assistant can only show the sources it found.',
       },
     });
     stream.close();
 
     const alert = await within(answer()).findByRole('alert');
     expect(alert).toHaveTextContent('No chat model is configured');
-    expect(alert).toHaveTextContent('the assistant can only show sources');
+    expect(alert).toHaveTextContent('can only show the sources it found');
     expect(
       screen.getByRole('link', { name: 'payments: README' }),
     ).toBeInTheDocument();
     expect(
       screen.getByRole('link', { name: 'Deploying payments' }),
     ).toBeInTheDocument();
+  });
+
+  it('shows a failed answer of a reloaded conversation as it looked live', async () => {
+    const now = new Date().toISOString();
+    const message = {
+      sources: SOURCES,
+      toolCalls: [],
+      createdAt: now,
+    };
+    backend.conversations.push({
+      id: 'c1',
+      title: 'Who owns payments?',
+      createdAt: now,
+      updatedAt: now,
+      messages: [
+        {
+          ...message,
+          id: 'm0',
+          role: 'user',
+          content: 'Who owns payments?',
+          status: 'complete',
+        },
+        {
+          ...message,
+          id: 'm1',
+          role: 'assistant',
+          content: '',
+          status: 'error',
+          error:
+            'No chat model is set up yet, so the assistant can only show the sources it found.',
+          errorCode: 'no_model_provider',
+        },
+      ],
+    });
+    await renderChat();
+    await userEvent.click(await screen.findByText('Who owns payments?'));
+
+    const alert = await within(answer()).findByRole('alert');
+    expect(alert).toHaveTextContent('No chat model is configured');
+    expect(alert).toHaveTextContent('can only show the sources it found');
   });
 
   it('shows the error event of a model that failed midway, with the id for the administrator, keeping the partial answer', async () => {
