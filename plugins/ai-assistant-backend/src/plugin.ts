@@ -41,6 +41,7 @@ import { IngestionStatusService } from './service/IngestionStatusService';
 import { ConversationRetention } from './service/ConversationRetention';
 import { RateLimiter } from './service/RateLimiter';
 import { createRouter } from './service/router';
+import { ExampleQuestions } from './chat/ExampleQuestions';
 
 /**
  * The AI assistant backend plugin: knowledge store, ingestion and the REST API at
@@ -250,6 +251,7 @@ export const aiAssistantPlugin = createBackendPlugin({
             metrics,
             chat,
             models,
+            examples: new ExampleQuestions({ retriever }),
             conversations,
             rateLimiter,
             health: new HealthService({

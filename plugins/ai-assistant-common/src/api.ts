@@ -134,6 +134,16 @@ export interface AiAssistantModelInfo {
 }
 
 /**
+ * Answer of `GET /examples`: questions about knowledge that is indexed and the caller may read.
+ *
+ * @public
+ */
+export interface ExampleQuestionsResponse {
+  /** Up to four; none when nothing the caller may read is indexed yet. */
+  questions: string[];
+}
+
+/**
  * Answer of `GET /models`: the default model comes first.
  *
  * @public

@@ -150,6 +150,31 @@ export class Retriever {
     return results;
   }
 
+  /**
+   * Recently ingested documents the user may read (a few of each ingestor), for example
+   * questions that fit the knowledge actually there.
+   */
+  async readableRecentDocuments(
+    credentials: BackstageCredentials,
+    perSource: number,
+  ): Promise<Array<{ source: string; title: string; entityRef?: string }>> {
+    const documents = await this.options.store.recentDocuments(perSource);
+    const guards = [
+      ...new Set(
+        documents.flatMap(d => [
+          ...(d.entityRef ? [d.entityRef] : []),
+          ...(d.entityRefs ?? []),
+        ]),
+      ),
+    ];
+    const allowed = await this.readable(guards, credentials);
+    return documents.filter(
+      d =>
+        (!d.entityRef || allowed.has(d.entityRef)) &&
+        (d.entityRefs ?? []).every(ref => allowed.has(ref)),
+    );
+  }
+
   /** The refs among `refs` whose entity the user may read, in batched permission calls. */
   private async readable(
     refs: string[],

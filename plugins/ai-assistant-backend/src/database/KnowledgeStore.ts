@@ -374,6 +374,37 @@ export class KnowledgeStore {
     await rebuildTermCounts(this.knex);
   }
 
+  /**
+   * The most recently ingested documents, at most `perSource` of each ingestor, with the
+   * entities that guard them, for example questions; the caller filters by permission.
+   */
+  async recentDocuments(perSource: number): Promise<
+    Array<{
+      source: string;
+      documentId: string;
+      title: string;
+      entityRef?: string;
+      entityRefs?: string[];
+    }>
+  > {
+    const { rows } = await this.knex.raw(
+      `SELECT source, document_id, title, entity_ref, entity_refs FROM (
+         SELECT d.*, row_number() OVER (PARTITION BY source ORDER BY ingested_at DESC, document_id) AS nth
+         FROM documents d
+       ) recent
+       WHERE nth <= ?
+       ORDER BY nth, source`,
+      [perSource],
+    );
+    return rows.map((row: any) => ({
+      source: row.source,
+      documentId: row.document_id,
+      title: row.title,
+      entityRef: row.entity_ref ?? undefined,
+      entityRefs: row.entity_refs ?? undefined,
+    }));
+  }
+
   /** Counts stored documents and chunks, per ingestor. */
   async countBySource(): Promise<
     Map<string, { documents: number; chunks: number }>

@@ -15,6 +15,7 @@ import type express from 'express';
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import type { ChatService } from '../chat/ChatService';
+import type { ExampleQuestions } from '../chat/ExampleQuestions';
 import type { ModelRouter } from '../chat/ModelRouter';
 import { chatFailure, FAILURE_MESSAGES } from '../chat/failures';
 import { SseWriter } from '../chat/sse';
@@ -31,6 +32,7 @@ export interface ChatRoutesOptions {
   auditor?: AuditorService;
   chat: ChatService;
   models: ModelRouter;
+  examples: ExampleQuestions;
   conversations: ConversationStore;
   /** Per-user limit of `POST /chat`; none when left out. */
   rateLimiter?: RateLimiter;
@@ -91,8 +93,15 @@ export function addChatRoutes(
   router: express.Router,
   options: ChatRoutesOptions,
 ): void {
-  const { requirePermission, logger, chat, models, conversations, auditor } =
-    options;
+  const {
+    requirePermission,
+    logger,
+    chat,
+    models,
+    examples,
+    conversations,
+    auditor,
+  } = options;
 
   // Before any parsing or database work, so a flood costs as little as possible.
   const takeChatRequest = async (res: express.Response, userRef: string) => {
@@ -117,6 +126,12 @@ export function addChatRoutes(
       ...(await models.describe()),
       maxMessageLength: chat.maxMessageLength,
     });
+  });
+
+  router.get('/examples', async (req, res) => {
+    const credentials = await chatUser(req);
+    rejectQuery(req);
+    res.json({ questions: await examples.forUser(credentials) });
   });
 
   router.post('/chat', async (req, res) => {

@@ -53,6 +53,8 @@ export class FakeBackend {
     defaultModelId: 'ollama/llama3.1',
   };
   conversations: StoredConversation[] = [];
+  /** What `GET /examples` answers: none, as before anything is indexed. */
+  exampleQuestions: string[] = [];
   readonly chats: ChatExchange[] = [];
   readonly feedback: Array<{
     messageId: string;
@@ -70,6 +72,9 @@ export class FakeBackend {
 
   readonly handlers = [
     http.get(`${BASE_URL}/models`, () => HttpResponse.json(this.models)),
+    http.get(`${BASE_URL}/examples`, () =>
+      HttpResponse.json({ questions: this.exampleQuestions }),
+    ),
     // Searches titles (`q`) and pages by cursor (`before`) like the backend; here the cursor
     // is simply the id of the previous page's last conversation.
     http.get(`${BASE_URL}/conversations`, ({ request }) => {

@@ -6,6 +6,7 @@ import type {
   ConversationSummary,
   FeedbackRequest,
   IngestionStatusResponse,
+  ExampleQuestionsResponse,
   ModelsResponse,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { createApiRef } from '@backstage/core-plugin-api';
@@ -43,6 +44,8 @@ export interface ListConversationsOptions {
 export interface AiAssistantApi {
   /** Models the user may pick, default first. */
   getModels(): Promise<ModelsResponse>;
+  /** Example questions about knowledge that is indexed and the user may read. */
+  getExampleQuestions(): Promise<ExampleQuestionsResponse>;
   /**
    * Asks a question and yields the answer's events as the server streams them. Throws
    * {@link AiAssistantRateLimitError} on HTTP 429, a `ResponseError` on other failed

@@ -6,6 +6,7 @@ import type {
   ConversationSummary,
   FeedbackRequest,
   IngestionStatusResponse,
+  ExampleQuestionsResponse,
   ModelsResponse,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
@@ -35,6 +36,10 @@ export class AiAssistantClient implements AiAssistantApi {
 
   async getModels(): Promise<ModelsResponse> {
     return this.json('/models');
+  }
+
+  async getExampleQuestions(): Promise<ExampleQuestionsResponse> {
+    return this.json('/examples');
   }
 
   // `EventSource` cannot POST a body, so the stream is read from fetch's body directly.

@@ -451,6 +451,25 @@ describe('ChatPage', () => {
     expect((await example).request.message).toBe('How do I deploy a service?');
   });
 
+  it('offers example questions about what is indexed, when the server suggests some', async () => {
+    backend.exampleQuestions = [
+      'What does payments-service do, and who owns it?',
+      'How do I call the orders-api API?',
+    ];
+    await renderChat();
+    const examples = screen.getByRole('group', { name: 'Example questions' });
+    const suggested = await within(examples).findByRole('button', {
+      name: 'How do I call the orders-api API?',
+    });
+    expect(within(examples).getAllByRole('button')).toHaveLength(2);
+
+    const exchange = backend.nextChat();
+    await userEvent.click(suggested);
+    expect((await exchange).request.message).toBe(
+      'How do I call the orders-api API?',
+    );
+  });
+
   it('continues the conversation and lets the user pick another model', async () => {
     await renderChat();
     const first = await ask('first');

@@ -1,6 +1,9 @@
 import Button from '@material-ui/core/Button';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
+import { useApi } from '@backstage/core-plugin-api';
+import useAsync from 'react-use/esm/useAsync';
+import { aiAssistantApiRef } from '../../api';
 import { AiAssistantIcon } from '../AiAssistantIcon';
 
 const useStyles = makeStyles(theme => ({
@@ -33,7 +36,10 @@ const useStyles = makeStyles(theme => ({
   example: { textTransform: 'none' },
 }));
 
-/** Questions that work against any catalog, to show what the assistant is for. */
+/**
+ * Questions that work against any catalog, shown until the server suggests some about what is
+ * actually indexed (or when it cannot).
+ */
 const EXAMPLE_QUESTIONS = [
   'Which services does the catalog contain, and who owns them?',
   'How do I deploy a service?',
@@ -50,6 +56,11 @@ export interface EmptyStateProps {
 /** What a new conversation shows: what the assistant does and questions to start with. */
 export function EmptyState(props: EmptyStateProps) {
   const classes = useStyles();
+  const api = useApi(aiAssistantApiRef);
+  const suggested = useAsync(() => api.getExampleQuestions(), [api]);
+  const questions = suggested.value?.questions.length
+    ? suggested.value.questions
+    : EXAMPLE_QUESTIONS;
   return (
     <div className={classes.root}>
       <AiAssistantIcon className={classes.icon} aria-hidden />
@@ -65,7 +76,7 @@ export function EmptyState(props: EmptyStateProps) {
         role="group"
         aria-label="Example questions"
       >
-        {EXAMPLE_QUESTIONS.map(question => (
+        {questions.map(question => (
           <Button
             key={question}
             variant="outlined"
