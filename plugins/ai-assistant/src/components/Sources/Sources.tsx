@@ -42,6 +42,8 @@ const useStyles = makeStyles(theme => ({
     whiteSpace: 'pre-wrap',
   },
   more: { marginTop: theme.spacing(0.5), textTransform: 'none' },
+  // After `list`, so it wins: the `hidden` attribute loses to the list's `display: grid`.
+  folded: { display: 'none' },
 }));
 
 /** What a citation points at: its section and the start of the passage. */
@@ -148,9 +150,10 @@ export function Sources(props: SourcesProps) {
           </Button>
           <ol
             id={restId}
-            className={classes.list}
+            className={
+              unfolded ? classes.list : `${classes.list} ${classes.folded}`
+            }
             aria-label="Sources not cited"
-            hidden={!unfolded}
           >
             {rest.map(row)}
           </ol>
