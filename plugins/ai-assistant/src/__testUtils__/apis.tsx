@@ -4,7 +4,10 @@ import {
   fetchApiRef,
 } from '@backstage/core-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
-import { permissionApiRef } from '@backstage/plugin-permission-react';
+import {
+  type PermissionApi,
+  permissionApiRef,
+} from '@backstage/plugin-permission-react';
 import { mockApis, TestApiProvider } from '@backstage/test-utils';
 import type { ReactNode } from 'react';
 import { SWRConfig } from 'swr';
@@ -38,6 +41,8 @@ export function TestApis(props: {
   children: ReactNode;
   admin?: boolean;
   config?: TestConfig;
+  /** Instead of the immediate answer of `admin`, e.g. one that arrives when the test says. */
+  permissionApi?: PermissionApi;
 }) {
   // usePermission caches answers in SWR's global cache; a fresh cache per render keeps one
   // test's permission from leaking into the next.
@@ -51,11 +56,12 @@ export function TestApis(props: {
           [aiAssistantApiRef, createTestClient()],
           [
             permissionApiRef,
-            mockApis.permission({
-              authorize: props.admin
-                ? AuthorizeResult.ALLOW
-                : AuthorizeResult.DENY,
-            }),
+            props.permissionApi ??
+              mockApis.permission({
+                authorize: props.admin
+                  ? AuthorizeResult.ALLOW
+                  : AuthorizeResult.DENY,
+              }),
           ],
         ]}
       >

@@ -3,6 +3,8 @@ import { renderInTestApp } from '@backstage/test-utils';
 import { themes, UnifiedThemeProvider } from '@backstage/theme';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type { PermissionApi } from '@backstage/plugin-permission-react';
 import { http, HttpResponse } from 'msw';
 import { BASE_URL, TestApis } from '../../__testUtils__/apis';
 import { FakeBackend, setupFakeBackend } from '../../__testUtils__/fakeBackend';
@@ -113,6 +115,37 @@ describe('AiAssistantContent', () => {
       screen.queryByRole('tab', { name: 'Ingestion' }),
     ).not.toBeInTheDocument();
     expect(screen.queryByText('Run now')).not.toBeInTheDocument();
+  });
+
+  it('keeps what an admin typed when the permission answer arrives and the tabs appear', async () => {
+    let answer!: () => void;
+    const answered = new Promise<void>(resolve => {
+      answer = resolve;
+    });
+    const permissionApi = {
+      authorize: async () => {
+        await answered;
+        return { result: AuthorizeResult.ALLOW };
+      },
+    } as unknown as PermissionApi;
+    await renderInTestApp(
+      <TestApis permissionApi={permissionApi}>
+        <AiAssistantContent />
+      </TestApis>,
+    );
+    const box = await screen.findByRole('textbox', {
+      name: 'Message to the AI assistant',
+    });
+    await userEvent.type(box, 'How do we deploy');
+
+    answer();
+
+    expect(
+      await screen.findByRole('tab', { name: 'Ingestion' }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('textbox', { name: 'Message to the AI assistant' }),
+    ).toHaveValue('How do we deploy');
   });
 
   it('shows admins each ingestor with its last run and errors, and runs ingestion now', async () => {

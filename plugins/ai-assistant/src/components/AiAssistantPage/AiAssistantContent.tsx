@@ -35,43 +35,46 @@ export function AiAssistantContent() {
   const [tab, setTab] = useState<'chat' | 'ingestion'>('chat');
   const classes = useStyles();
 
-  if (!isAdmin) {
-    return <ChatPage />;
-  }
+  // The chat keeps its place in the tree when the permission answer arrives (a moment after
+  // the first render) and the tabs appear, so nothing typed or loaded meanwhile is lost.
   return (
     <>
-      <Tabs
-        value={tab}
-        onChange={(_event, value) => setTab(value)}
-        indicatorColor="primary"
-        aria-label="AI assistant views"
-      >
-        <Tab
-          value="chat"
-          label="Chat"
-          className={classes.tab}
-          id="ai-assistant-tab-chat"
-          aria-controls="ai-assistant-panel-chat"
-        />
-        <Tab
-          value="ingestion"
-          label="Ingestion"
-          className={classes.tab}
-          id="ai-assistant-tab-ingestion"
-          aria-controls="ai-assistant-panel-ingestion"
-        />
-      </Tabs>
+      {isAdmin && (
+        <Tabs
+          value={tab}
+          onChange={(_event, value) => setTab(value)}
+          indicatorColor="primary"
+          aria-label="AI assistant views"
+        >
+          <Tab
+            value="chat"
+            label="Chat"
+            className={classes.tab}
+            id="ai-assistant-tab-chat"
+            aria-controls="ai-assistant-panel-chat"
+          />
+          <Tab
+            value="ingestion"
+            label="Ingestion"
+            className={classes.tab}
+            id="ai-assistant-tab-ingestion"
+            aria-controls="ai-assistant-panel-ingestion"
+          />
+        </Tabs>
+      )}
       {/* The chat stays mounted while hidden, so an answer keeps streaming meanwhile. */}
       <Box
-        pt={2}
-        role="tabpanel"
-        id="ai-assistant-panel-chat"
-        aria-labelledby="ai-assistant-tab-chat"
-        hidden={tab !== 'chat'}
+        pt={isAdmin ? 2 : 0}
+        {...(isAdmin && {
+          role: 'tabpanel',
+          id: 'ai-assistant-panel-chat',
+          'aria-labelledby': 'ai-assistant-tab-chat',
+        })}
+        hidden={isAdmin && tab !== 'chat'}
       >
         <ChatPage />
       </Box>
-      {tab === 'ingestion' && (
+      {isAdmin && tab === 'ingestion' && (
         <Box
           pt={2}
           role="tabpanel"
