@@ -1,26 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import type { AxeResults } from 'axe-core';
+import type { OllamaTestServer } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
+import type { DevBackend } from './harness/devBackend';
 import {
-  startOllamaTestServer,
-  type OllamaTestServer,
-} from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
-import { launchChromium } from './harness/chromium';
-import {
-  repoRoot,
-  startDevBackend,
-  type DevBackend,
-} from './harness/devBackend';
-import { waitForFirstCatalogRun } from './harness/ingestion';
+  screenshotDir,
+  startStack,
+  stepRunner,
+  stopStack,
+} from './harness/session';
 import { waitFor } from './harness/waitFor';
 
 // The chat page for keyboard users, on a phone, and under axe-core's accessibility rules, in
 // a real browser against the dev app and backend. The tests run in order and share one
 // backend: the phone opens the conversation the keyboard test started.
-
-/** Where the screenshots of the page go (git-ignored); the last run's stay for review. */
-const screenshotDir = join(__dirname, '..', 'e2e-screenshots');
 
 const QUESTION = 'How do I refund a payment?';
 const ANSWER =
@@ -43,41 +36,12 @@ let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  const dist = join(repoRoot, 'packages/app/dist/index.html');
-  if (!existsSync(dist)) {
-    throw new Error(
-      `${dist} is missing: build the app first (yarn workspace app build), the backend serves it`,
-    );
-  }
-  mkdirSync(screenshotDir, { recursive: true });
-  ollama = await startOllamaTestServer({ models: ['llama3.2'] });
-  backend = await startDevBackend({
-    aiAssistant: {
-      models: { ollama: { baseUrl: ollama.baseUrl, models: ['llama3.2'] } },
-    },
-  });
-  await waitForFirstCatalogRun(backend);
-  browser = await launchChromium();
+  ({ ollama, backend, browser } = await startStack());
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await backend?.stop();
-  await ollama?.close();
-});
+afterAll(() => stopStack({ ollama, backend, browser }));
 
-/** Runs a test's steps; on failure saves a screenshot and adds the backend's last log lines. */
-async function step(name: string, steps: () => Promise<void>) {
-  try {
-    await steps();
-  } catch (error) {
-    await page
-      ?.screenshot({ path: join(screenshotDir, `failed-a11y-${name}.png`) })
-      .catch(() => undefined);
-    const log = backend?.logTail() ?? '';
-    throw new Error(`${error}\n--- backend log (last lines) ---\n${log}`);
-  }
-}
+const step = stepRunner('a11y-', () => ({ page, backend }));
 
 /** A fresh browser context of that size, signed in as the guest, on the assistant page. */
 async function openAssistant(viewport: { width: number; height: number }) {

@@ -1,24 +1,18 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import type { OllamaTestServer } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
+import type { DevBackend } from './harness/devBackend';
 import {
-  startOllamaTestServer,
-  type OllamaTestServer,
-} from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
-import { launchChromium } from './harness/chromium';
-import {
-  repoRoot,
-  startDevBackend,
-  type DevBackend,
-} from './harness/devBackend';
+  screenshotDir,
+  startStack,
+  stepRunner,
+  stopStack,
+} from './harness/session';
 import { waitFor } from './harness/waitFor';
 
 // The whole journey of a user of the chat page, in a real browser against the dev app and
 // backend, with a loopback model server that speaks Ollama's API. The tests run in order and
 // share one page: each continues the conversation of the one before.
-
-/** Where the screenshots of the page go (git-ignored); the last run's stay for review. */
-const screenshotDir = join(__dirname, '..', 'e2e-screenshots');
 
 const QUESTION = 'How do I refund a payment?';
 const ANSWER =
@@ -41,21 +35,10 @@ let page: Page;
 
 // The app is not built here: scripts/test.sh builds it first (see the README).
 beforeAll(async () => {
-  const dist = join(repoRoot, 'packages/app/dist/index.html');
-  if (!existsSync(dist)) {
-    throw new Error(
-      `${dist} is missing: build the app first (yarn workspace app build), the backend serves it`,
-    );
-  }
-  mkdirSync(screenshotDir, { recursive: true });
-  ollama = await startOllamaTestServer({ models: ['llama3.2'] });
-  backend = await startDevBackend({
-    aiAssistant: {
-      models: { ollama: { baseUrl: ollama.baseUrl, models: ['llama3.2'] } },
-    },
-  });
+  ({ ollama, backend, browser } = await startStack({
+    waitForCatalog: false,
+  }));
   await waitForCatalogIngested(backend);
-  browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 1440, height: 900 },
   });
@@ -63,24 +46,9 @@ beforeAll(async () => {
   page.setDefaultTimeout(20_000);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await backend?.stop();
-  await ollama?.close();
-});
+afterAll(() => stopStack({ ollama, backend, browser }));
 
-/** Runs a test's steps; on failure saves a screenshot and adds the backend's last log lines. */
-async function journey(name: string, steps: () => Promise<void>) {
-  try {
-    await steps();
-  } catch (error) {
-    await page
-      ?.screenshot({ path: join(screenshotDir, `failed-${name}.png`) })
-      .catch(() => undefined);
-    const log = backend?.logTail() ?? '';
-    throw new Error(`${error}\n--- backend log (last lines) ---\n${log}`);
-  }
-}
+const journey = stepRunner('', () => ({ page, backend }));
 
 /** Waits until the catalog ingestor has read every example entity, starting a run if needed. */
 async function waitForCatalogIngested(dev: DevBackend) {
@@ -232,11 +200,19 @@ describe('the AI assistant page in the dev app', () => {
       expect(await citation.getAttribute('href')).toMatch(
         /^\/catalog\/default\//,
       );
+      // The cited source is listed first; the others fold away until asked for.
       const sources = answer.getByRole('region', { name: 'Sources' });
-      const sourceLinks = await sources
-        .getByRole('link')
-        .evaluateAll(links => links.map(link => link.getAttribute('href')));
-      expect(sourceLinks).toContain(
+      const sourceLinks = () =>
+        sources
+          .getByRole('link')
+          .evaluateAll(links => links.map(link => link.getAttribute('href')));
+      expect(await sourceLinks()).toEqual([
+        await citation.getAttribute('href'),
+      ]);
+      await sources
+        .getByRole('button', { name: /more sources? not cited/ })
+        .click();
+      expect(await sourceLinks()).toContain(
         '/catalog/default/component/payments-service',
       );
 

@@ -1,25 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
-  startOllamaTestServer,
-  type OllamaTestServer,
-} from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
-import { launchChromium } from './harness/chromium';
-import {
-  repoRoot,
-  startDevBackend,
-  type DevBackend,
-} from './harness/devBackend';
-import { waitForFirstCatalogRun } from './harness/ingestion';
+  answersOf,
+  composerOf,
+  screenshotDir,
+  startStack,
+  stepRunner,
+  stopStack,
+  type E2eStack,
+} from './harness/session';
 import { waitFor } from './harness/waitFor';
 
 // Recovering from a failed answer and reusing what was said, in a real browser against the dev
 // app and backend: retry after the model server failed, copy an answer to the clipboard, edit a
 // question and send it again. The tests run in order on one page and one conversation.
-
-/** Where the screenshots of the page go (git-ignored); the last run's stay for review. */
-const screenshotDir = join(__dirname, '..', 'e2e-screenshots');
 
 const QUESTION = 'How do I rotate the payments API key?';
 const ANSWER =
@@ -32,72 +26,38 @@ const EDITED_ANSWER = 'In staging, add `--env staging` to the same command.';
 // Each step waits for what the user would see; this bounds the wait when something is wrong.
 jest.setTimeout(60_000);
 
-let ollama: OllamaTestServer;
-let backend: DevBackend;
-let browser: Browser;
+let stack: E2eStack;
 let page: Page;
 
-// The app is not built here: build it first (see the README).
 beforeAll(async () => {
-  const dist = join(repoRoot, 'packages/app/dist/index.html');
-  if (!existsSync(dist)) {
-    throw new Error(
-      `${dist} is missing: build the app first (yarn workspace app build), the backend serves it`,
-    );
-  }
-  mkdirSync(screenshotDir, { recursive: true });
-  ollama = await startOllamaTestServer({ models: ['llama3.2'] });
-  backend = await startDevBackend({
-    aiAssistant: {
-      models: { ollama: { baseUrl: ollama.baseUrl, models: ['llama3.2'] } },
-    },
-  });
-  await waitForFirstCatalogRun(backend);
-  browser = await launchChromium();
-  const context = await browser.newContext({
+  stack = await startStack();
+  const context = await stack.browser.newContext({
     viewport: { width: 1440, height: 900 },
   });
   // So the test can read back what the page copied.
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], {
-    origin: backend.baseUrl,
+    origin: stack.backend.baseUrl,
   });
   page = await context.newPage();
   page.setDefaultTimeout(20_000);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await backend?.stop();
-  await ollama?.close();
-});
+afterAll(() => stopStack(stack ?? {}));
 
-/** Runs a test's steps; on failure saves a screenshot and adds the backend's last log lines. */
-async function journey(name: string, steps: () => Promise<void>) {
-  try {
-    await steps();
-  } catch (error) {
-    await page
-      ?.screenshot({ path: join(screenshotDir, `failed-recovery-${name}.png`) })
-      .catch(() => undefined);
-    const log = backend?.logTail() ?? '';
-    throw new Error(`${error}\n--- backend log (last lines) ---\n${log}`);
-  }
-}
+const journey = stepRunner('recovery-', () => ({
+  page,
+  backend: stack?.backend,
+}));
 
 const screenshot = (name: string) =>
   page.screenshot({ path: join(screenshotDir, `${name}.png`) });
 
-function composer(): Locator {
-  return page.getByRole('textbox', { name: 'Message to the AI assistant' });
-}
-
-function answers(): Locator {
-  return page.getByRole('article', { name: "Assistant's answer" });
-}
+const composer = (): Locator => composerOf(page);
+const answers = (): Locator => answersOf(page);
 
 /** The chat requests the model server got whose question is `question` (not title requests). */
 function chatRequestsFor(question: string) {
-  return ollama.requests.filter(
+  return stack.ollama.requests.filter(
     r =>
       r.path === '/api/chat' &&
       JSON.stringify(r.body?.messages?.at(-1)?.content ?? '').includes(
@@ -113,14 +73,14 @@ async function textOf(locator: Locator): Promise<string> {
 describe('recovering from failures and reusing answers on the chat page', () => {
   it('retries an answer the model failed, with the same question', () =>
     journey('retry', async () => {
-      await page.goto(`${backend.baseUrl}/ai-assistant`);
+      await page.goto(`${stack.backend.baseUrl}/ai-assistant`);
       // The dev app signs in with the backend's guest provider.
       await page.getByRole('button', { name: 'Enter' }).click();
       await composer().waitFor();
 
       // The model runner crashes before its first word, then answers the retry.
-      ollama.scriptChat({ error: 'model runner crashed' });
-      ollama.scriptChat({ text: ANSWER });
+      stack.ollama.scriptChat({ error: 'model runner crashed' });
+      stack.ollama.scriptChat({ text: ANSWER });
       await composer().fill(QUESTION);
       await composer().press('Enter');
 
@@ -187,7 +147,7 @@ describe('recovering from failures and reusing answers on the chat page', () => 
       await composer().fill(EDITED_QUESTION);
       await screenshot('recovery-editing');
 
-      ollama.scriptChat({ text: EDITED_ANSWER });
+      stack.ollama.scriptChat({ text: EDITED_ANSWER });
       await composer().press('Enter');
       await waitFor('the answer to the edited question', async () =>
         (await textOf(answers().last())).includes('--env staging')

@@ -7,13 +7,12 @@ import {
   startDevBackend,
   type DevBackend,
 } from './harness/devBackend';
+import { screenshotDir } from './harness/session';
 import { waitFor } from './harness/waitFor';
 
 // A citation of a catalog entity links to its entity page in the app. In the dev app every
 // kind of the example catalog must open a working page, not a crash (the About card needs the
 // SCM integrations API, for one).
-
-const screenshotDir = join(__dirname, '..', 'e2e-screenshots');
 
 jest.setTimeout(60_000);
 

@@ -1,25 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import {
-  startOllamaTestServer,
-  type OllamaTestServer,
-} from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
-import { launchChromium } from './harness/chromium';
-import {
-  repoRoot,
-  startDevBackend,
-  type DevBackend,
-} from './harness/devBackend';
-import { waitForFirstCatalogRun } from './harness/ingestion';
+  answersOf,
+  composerOf,
+  screenshotDir,
+  startStack,
+  stepRunner,
+  stopStack,
+  type E2eStack,
+} from './harness/session';
 import { waitFor } from './harness/waitFor';
 
 // "Ask about this entity" where work happens, in a real browser against the dev app and
 // backend: the card on a catalog entity page opens the assistant with the entity as context,
 // and the model is asked with that entity named and its own knowledge among the sources.
-
-/** Where the screenshots of the page go (git-ignored); the last run's stay for review. */
-const screenshotDir = join(__dirname, '..', 'e2e-screenshots');
 
 const ENTITY_REF = 'component:default/payments-service';
 const QUESTION = 'Who owns Payments Service?';
@@ -30,65 +24,33 @@ const ENTITY_NAMED = `The user is asking about the catalog entity ${ENTITY_REF}`
 
 jest.setTimeout(60_000);
 
-let ollama: OllamaTestServer;
-let backend: DevBackend;
-let browser: Browser;
+let stack: E2eStack;
 let page: Page;
 
-// The app is not built here: build it first (see the README).
 beforeAll(async () => {
-  const dist = join(repoRoot, 'packages/app/dist/index.html');
-  if (!existsSync(dist)) {
-    throw new Error(
-      `${dist} is missing: build the app first (yarn workspace app build), the backend serves it`,
-    );
-  }
-  mkdirSync(screenshotDir, { recursive: true });
-  ollama = await startOllamaTestServer({ models: ['llama3.2'] });
-  backend = await startDevBackend({
-    aiAssistant: {
-      models: { ollama: { baseUrl: ollama.baseUrl, models: ['llama3.2'] } },
-    },
+  stack = await startStack();
+  page = await stack.browser.newPage({
+    viewport: { width: 1440, height: 900 },
   });
-  await waitForFirstCatalogRun(backend);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(20_000);
 }, 180_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await backend?.stop();
-  await ollama?.close();
-});
+afterAll(() => stopStack(stack ?? {}));
 
-/** Runs a test's steps; on failure saves a screenshot and adds the backend's last log lines. */
-async function journey(name: string, steps: () => Promise<void>) {
-  try {
-    await steps();
-  } catch (error) {
-    await page
-      ?.screenshot({ path: join(screenshotDir, `failed-entity-${name}.png`) })
-      .catch(() => undefined);
-    const log = backend?.logTail() ?? '';
-    throw new Error(`${error}\n--- backend log (last lines) ---\n${log}`);
-  }
-}
+const journey = stepRunner('entity-', () => ({
+  page,
+  backend: stack?.backend,
+}));
 
 const screenshot = (name: string) =>
   page.screenshot({ path: join(screenshotDir, `${name}.png`) });
 
-function composer(): Locator {
-  return page.getByRole('textbox', { name: 'Message to the AI assistant' });
-}
-
-function answers(): Locator {
-  return page.getByRole('article', { name: "Assistant's answer" });
-}
+const composer = (): Locator => composerOf(page);
+const answers = (): Locator => answersOf(page);
 
 /** The system prompt of the model request that asked `question` (not a title request). */
 function systemPromptFor(question: string): string | undefined {
-  const request = ollama.requests.find(
+  const request = stack.ollama.requests.find(
     r =>
       r.path === '/api/chat' && r.body?.messages?.at(-1)?.content === question,
   );
@@ -102,7 +64,7 @@ describe('asking about an entity from its catalog page', () => {
   it('opens the assistant from the card and answers with that entity named and its knowledge in the prompt', () =>
     journey('card', async () => {
       await page.goto(
-        `${backend.baseUrl}/catalog/default/component/payments-service`,
+        `${stack.backend.baseUrl}/catalog/default/component/payments-service`,
       );
       // The dev app signs in with the backend's guest provider.
       await page.getByRole('button', { name: 'Enter' }).click();
@@ -111,7 +73,7 @@ describe('asking about an entity from its catalog page', () => {
       await ask.scrollIntoViewIfNeeded();
       await screenshot('entity-card');
 
-      ollama.scriptChat({ text: ANSWER });
+      stack.ollama.scriptChat({ text: ANSWER });
       await ask.click();
 
       await page.waitForURL(/\/ai-assistant/);
@@ -138,7 +100,7 @@ describe('asking about an entity from its catalog page', () => {
   it('keeps the entity for a follow-up question, until the user clears it', () =>
     journey('follow-up', async () => {
       const followUp = 'Which API does it provide?';
-      ollama.scriptChat({ text: 'It provides payments-api.' });
+      stack.ollama.scriptChat({ text: 'It provides payments-api.' });
       await composer().fill(followUp);
       await composer().press('Enter');
       const prompt = await waitFor('the follow-up request', async () =>

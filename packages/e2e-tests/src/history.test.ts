@@ -1,25 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
+import type { OllamaTestServer } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
+import type { DevBackend } from './harness/devBackend';
 import {
-  startOllamaTestServer,
-  type OllamaTestServer,
-} from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
-import { launchChromium } from './harness/chromium';
-import {
-  repoRoot,
-  startDevBackend,
-  type DevBackend,
-} from './harness/devBackend';
+  screenshotDir,
+  startStack,
+  stepRunner,
+  stopStack,
+} from './harness/session';
 import { waitFor } from './harness/waitFor';
 
 // The conversation history of a user with more conversations than one page holds, in a real
 // browser against the dev app and backend: search, date headings, loading older conversations,
 // the full title of a cut title, and a keyboard focus that differs from the open conversation.
 // The conversations are made through the API first; the tests run in order on one page.
-
-/** Where the screenshots of the page go (git-ignored); the last run's stay for review. */
-const screenshotDir = join(__dirname, '..', 'e2e-screenshots');
 
 /** Made first, so it is the oldest and not on the first page of the list. */
 const OLDEST = 'Kubernetes upgrade plan';
@@ -46,23 +40,14 @@ let page: Page;
 
 // The app is not built here: build it first (see the README).
 beforeAll(async () => {
-  const dist = join(repoRoot, 'packages/app/dist/index.html');
-  if (!existsSync(dist)) {
-    throw new Error(
-      `${dist} is missing: build the app first (yarn workspace app build), the backend serves it`,
-    );
-  }
-  mkdirSync(screenshotDir, { recursive: true });
-  ollama = await startOllamaTestServer({ models: ['llama3.2'] });
-  backend = await startDevBackend({
+  ({ ollama, backend, browser } = await startStack({
     aiAssistant: {
-      models: { ollama: { baseUrl: ollama.baseUrl, models: ['llama3.2'] } },
       // The setup asks 35 questions at once, more than a user's default minute allows.
       chat: { rateLimit: { requests: 1000 } },
     },
-  });
+    waitForCatalog: false,
+  }));
   await createConversations(TITLES);
-  browser = await launchChromium();
   const context = await browser.newContext({
     viewport: { width: 1440, height: 900 },
   });
@@ -70,11 +55,7 @@ beforeAll(async () => {
   page.setDefaultTimeout(20_000);
 }, 300_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await backend?.stop();
-  await ollama?.close();
-});
+afterAll(() => stopStack({ ollama, backend, browser }));
 
 /**
  * Starts one conversation per title through the API (a question each, answered by the model
@@ -121,18 +102,7 @@ async function createConversations(titles: string[]) {
   }
 }
 
-/** Runs a test's steps; on failure saves a screenshot and adds the backend's last log lines. */
-async function journey(name: string, steps: () => Promise<void>) {
-  try {
-    await steps();
-  } catch (error) {
-    await page
-      ?.screenshot({ path: join(screenshotDir, `failed-history-${name}.png`) })
-      .catch(() => undefined);
-    const log = backend?.logTail() ?? '';
-    throw new Error(`${error}\n--- backend log (last lines) ---\n${log}`);
-  }
-}
+const journey = stepRunner('history-', () => ({ page, backend }));
 
 function conversations(): Locator {
   return page.getByRole('navigation', { name: 'Conversations' });
