@@ -8,6 +8,7 @@ import {
   startStack,
   stepRunner,
   stopStack,
+  textOf,
 } from './harness/session';
 import { waitFor } from './harness/waitFor';
 
@@ -67,10 +68,6 @@ function composer(): Locator {
 
 function lastAnswer(): Locator {
   return page.getByRole('article', { name: "Assistant's answer" }).last();
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.innerText()).trim();
 }
 
 /** The accessible name of the element holding the keyboard focus. */

@@ -7,6 +7,8 @@ import {
   startStack,
   stepRunner,
   stopStack,
+  textOf,
+  chatRequestsFor,
 } from './harness/session';
 import { waitFor } from './harness/waitFor';
 
@@ -118,21 +120,6 @@ async function ask(question: string) {
   await composer().press('Enter');
 }
 
-/** The chat requests the model server got for `question` (not title requests). */
-function chatRequestsFor(question: string) {
-  return ollama.requests.filter(
-    r =>
-      r.path === '/api/chat' &&
-      JSON.stringify(r.body?.messages?.at(-1)?.content ?? '').includes(
-        question,
-      ),
-  );
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.innerText()).trim();
-}
-
 describe('the AI assistant page in the dev app', () => {
   it('opens from its sidebar item after guest sign-in', () =>
     journey('open', async () => {
@@ -217,7 +204,7 @@ describe('the AI assistant page in the dev app', () => {
       );
 
       // The model saw the retrieved catalog text it was asked to cite.
-      const [request] = chatRequestsFor(QUESTION);
+      const [request] = chatRequestsFor(ollama, QUESTION);
       expect(JSON.stringify(request.body.messages)).toContain(
         '90 days after capture',
       );
@@ -239,7 +226,7 @@ describe('the AI assistant page in the dev app', () => {
       await page.getByRole('button', { name: 'Stop generating' }).click();
 
       await answer.getByText('Stopped: the answer is incomplete.').waitFor();
-      const [request] = chatRequestsFor(SECOND_QUESTION);
+      const [request] = chatRequestsFor(ollama, SECOND_QUESTION);
       await waitFor('the model request to be aborted', async () =>
         request.aborted ? true : undefined,
       );

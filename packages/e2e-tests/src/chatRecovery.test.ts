@@ -8,6 +8,8 @@ import {
   stepRunner,
   stopStack,
   type E2eStack,
+  textOf,
+  chatRequestsFor,
 } from './harness/session';
 import { waitFor } from './harness/waitFor';
 
@@ -55,21 +57,6 @@ const screenshot = (name: string) =>
 const composer = (): Locator => composerOf(page);
 const answers = (): Locator => answersOf(page);
 
-/** The chat requests the model server got whose question is `question` (not title requests). */
-function chatRequestsFor(question: string) {
-  return stack.ollama.requests.filter(
-    r =>
-      r.path === '/api/chat' &&
-      JSON.stringify(r.body?.messages?.at(-1)?.content ?? '').includes(
-        question,
-      ),
-  );
-}
-
-async function textOf(locator: Locator): Promise<string> {
-  return (await locator.innerText()).trim();
-}
-
 describe('recovering from failures and reusing answers on the chat page', () => {
   it('retries an answer the model failed, with the same question', () =>
     journey('retry', async () => {
@@ -105,7 +92,7 @@ describe('recovering from failures and reusing answers on the chat page', () => 
       expect(await answers().count()).toBe(2);
       // The model was asked the same question twice: the user retyped nothing.
       await waitFor('both model requests to be recorded', async () =>
-        chatRequestsFor(QUESTION).length === 2 ? true : undefined,
+        chatRequestsFor(stack.ollama, QUESTION).length === 2 ? true : undefined,
       );
       const regenerate = answers()
         .last()
@@ -154,7 +141,7 @@ describe('recovering from failures and reusing answers on the chat page', () => 
           ? true
           : undefined,
       );
-      expect(chatRequestsFor(EDITED_QUESTION)).toHaveLength(1);
+      expect(chatRequestsFor(stack.ollama, EDITED_QUESTION)).toHaveLength(1);
       expect(await composer().inputValue()).toBe('');
       const log = page.getByRole('log', { name: 'Conversation' });
       await log.getByText(EDITED_QUESTION).waitFor();

@@ -94,6 +94,17 @@ export function answersOf(page: Page): Locator {
   return page.getByRole('article', { name: "Assistant's answer" });
 }
 
+/** The chat requests the model server got whose question holds `question` (not title requests). */
+export function chatRequestsFor(ollama: OllamaTestServer, question: string) {
+  return ollama.requests.filter(
+    r =>
+      r.path === '/api/chat' &&
+      JSON.stringify(r.body?.messages?.at(-1)?.content ?? '').includes(
+        question,
+      ),
+  );
+}
+
 /** An element's visible text, trimmed. */
 export async function textOf(locator: Locator): Promise<string> {
   return (await locator.innerText()).trim();
