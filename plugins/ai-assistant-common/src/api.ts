@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AiAssistantSource } from './types';
+import type { JsonObject } from '@backstage/types';
 
 /**
  * Body of `POST /chat`. Strict: unknown fields (e.g. `role`) are rejected, so clients cannot
@@ -172,11 +173,17 @@ export interface ConversationSummary {
 }
 
 /**
- * How an answer ended: `complete`, stopped by the user (`aborted`), or failed (`error`).
+ * How an answer ended: `complete`, stopped by the user (`aborted`), failed (`error`), or
+ * paused until the user approves or denies an action the model wants to run
+ * (`awaiting_approval`, see {@link ChatApprovalRequest}).
  *
  * @public
  */
-export type ChatMessageStatus = 'complete' | 'aborted' | 'error';
+export type ChatMessageStatus =
+  | 'complete'
+  | 'aborted'
+  | 'error'
+  | 'awaiting_approval';
 
 /**
  * A tool call the model made while answering.
@@ -187,7 +194,45 @@ export interface ChatToolCall {
   name: string;
   input: unknown;
   status: 'started' | 'succeeded' | 'failed';
+  /** For a call that needed approval: what the user decided. */
+  approval?: 'approved' | 'denied';
 }
+
+/**
+ * An action the model asked to run that is not declared read-only: the answer pauses until
+ * the user approves or denies it (`POST /conversations/:conversationId/approvals/:id`), and
+ * only then runs it, with exactly `input`.
+ *
+ * @public
+ */
+export interface ChatApprovalRequest {
+  /** Identifies this pending call; used in the decision's URL. */
+  id: string;
+  /** The Actions Registry id of the action, e.g. `catalog:register-entity`. */
+  actionId: string;
+  /** The action's human title. */
+  title: string;
+  description?: string;
+  /** The exact arguments the action will run with if approved. */
+  input: JsonObject;
+  attributes: { readOnly: boolean; destructive: boolean; idempotent: boolean };
+}
+
+/**
+ * Body of `POST /conversations/:conversationId/approvals/:approvalId`. The answer is an SSE
+ * stream that continues the paused assistant message, with the events of `POST /chat` from
+ * `tool` on (no `conversation` event).
+ *
+ * @public
+ */
+export const approvalDecisionRequestSchema = z
+  .object({ decision: z.enum(['approve', 'deny']) })
+  .strict();
+
+/** @public */
+export type ApprovalDecisionRequest = z.infer<
+  typeof approvalDecisionRequestSchema
+>;
 
 /**
  * Token usage reported by the model, when it reports any.
@@ -217,6 +262,8 @@ export interface ChatMessage {
   /** The `code` of the `error` event the answer ended with, so it shows as it did live. */
   errorCode?: ChatErrorCode;
   usage?: ChatUsage;
+  /** Present while `status` is `awaiting_approval`: the call waiting for the user's decision. */
+  pendingApproval?: ChatApprovalRequest;
   createdAt: string;
 }
 
@@ -236,7 +283,8 @@ export interface ConversationDetails extends ConversationSummary {
 
 /**
  * The Server-Sent Events of `POST /chat`, in order: `conversation`, `sources`, any number of
- * `delta` and `tool`, and last `done` or `error`.
+ * `delta` and `tool`, and last `done` or `error`. An answer that pauses for the user's
+ * approval sends `approval` and then `done` with status `awaiting_approval`.
  *
  * @public
  */
@@ -248,7 +296,16 @@ export type ChatStreamEvent =
   | { type: 'sources'; data: { sources: AiAssistantSource[] } }
   | { type: 'delta'; data: { text: string } }
   | { type: 'tool'; data: ChatToolCall }
-  | { type: 'done'; data: { messageId: string; usage?: ChatUsage } }
+  | { type: 'approval'; data: ChatApprovalRequest }
+  | {
+      type: 'done';
+      data: {
+        messageId: string;
+        usage?: ChatUsage;
+        /** `awaiting_approval` when the answer paused after an `approval` event. */
+        status?: 'complete' | 'awaiting_approval';
+      };
+    }
   | { type: 'error'; data: ChatErrorEventData };
 
 /**
