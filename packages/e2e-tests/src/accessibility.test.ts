@@ -175,7 +175,7 @@ describe('the AI assistant page for keyboard and screen reader users', () => {
 
   it('has no serious axe violation in the ingestion admin view, light or dark', () =>
     step('ingestion', async () => {
-      await page.getByRole('tab', { name: 'Ingestion' }).click();
+      await page.getByRole('tab', { name: 'Sources' }).click();
       await page
         .getByRole('table', { name: 'Ingestors' })
         .getByRole('row', { name: /^catalog / })
@@ -188,7 +188,7 @@ describe('the AI assistant page for keyboard and screen reader users', () => {
       // The app's theme choice lives in local storage.
       await page.evaluate(() => localStorage.setItem('theme', 'dark'));
       await page.reload();
-      await page.getByRole('tab', { name: 'Ingestion' }).click();
+      await page.getByRole('tab', { name: 'Sources' }).click();
       await page
         .getByRole('table', { name: 'Ingestors' })
         .getByRole('row', { name: /^catalog / })

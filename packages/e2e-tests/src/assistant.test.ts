@@ -305,7 +305,7 @@ describe('the AI assistant page in the dev app', () => {
 
   it('shows an admin how the catalog was ingested', () =>
     journey('ingestion', async () => {
-      await page.getByRole('tab', { name: 'Ingestion' }).click();
+      await page.getByRole('tab', { name: 'Sources' }).click();
       const catalogRow = page
         .getByRole('table', { name: 'Ingestors' })
         .getByRole('row', { name: /^catalog / });

@@ -4,5 +4,6 @@
  * @packageDocumentation
  */
 export * from './api';
+export * from './feedback';
 export * from './permissions';
 export * from './types';

@@ -112,7 +112,7 @@ describe('AiAssistantContent', () => {
       }),
     ).toBeInTheDocument();
     expect(
-      screen.queryByRole('tab', { name: 'Ingestion' }),
+      screen.queryByRole('tab', { name: 'Sources' }),
     ).not.toBeInTheDocument();
     expect(screen.queryByText('Run now')).not.toBeInTheDocument();
   });
@@ -141,7 +141,7 @@ describe('AiAssistantContent', () => {
     answer();
 
     expect(
-      await screen.findByRole('tab', { name: 'Ingestion' }),
+      await screen.findByRole('tab', { name: 'Sources' }),
     ).toBeInTheDocument();
     expect(
       screen.getByRole('textbox', { name: 'Message to the AI assistant' }),
@@ -154,9 +154,7 @@ describe('AiAssistantContent', () => {
         <AiAssistantContent />
       </TestApis>,
     );
-    await userEvent.click(
-      await screen.findByRole('tab', { name: 'Ingestion' }),
-    );
+    await userEvent.click(await screen.findByRole('tab', { name: 'Sources' }));
     const table = await screen.findByRole('table', { name: 'Ingestors' });
     const rows = within(table).getAllByRole('row');
     const cells = rows.map(row =>
@@ -216,9 +214,7 @@ describe('AiAssistantContent', () => {
         <AiAssistantContent />
       </TestApis>,
     );
-    await userEvent.click(
-      await screen.findByRole('tab', { name: 'Ingestion' }),
-    );
+    await userEvent.click(await screen.findByRole('tab', { name: 'Sources' }));
     const table = await screen.findByRole('table', { name: 'Ingestors' });
     expect(within(table).getByText(/\(12 s\)/)).toBeInTheDocument();
 
@@ -266,9 +262,7 @@ describe('AiAssistantContent', () => {
         <AiAssistantContent />
       </TestApis>,
     );
-    await userEvent.click(
-      await screen.findByRole('tab', { name: 'Ingestion' }),
-    );
+    await userEvent.click(await screen.findByRole('tab', { name: 'Sources' }));
     const table = await screen.findByRole('table', { name: 'Ingestors' });
     const row = within(table).getAllByRole('row')[1];
     expect(within(row).getByText('succeeded')).toBeInTheDocument();
@@ -294,7 +288,7 @@ describe('AiAssistantContent', () => {
         </TestApis>
       </UnifiedThemeProvider>,
     );
-    const ingestion = await screen.findByRole('tab', { name: 'Ingestion' });
+    const ingestion = await screen.findByRole('tab', { name: 'Sources' });
     await userEvent.click(ingestion);
     expect(ingestion).toHaveAttribute('aria-selected', 'true');
 

@@ -1,0 +1,2 @@
+export { CockpitFrame } from './CockpitFrame';
+export { cockpitViews, type CockpitView } from './cockpitViews';
