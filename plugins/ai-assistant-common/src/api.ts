@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AiAssistantSource } from './types';
+import { MAX_FEEDBACK_COMMENT_LENGTH, type MessageFeedback } from './feedback';
 import type { JsonObject } from '@backstage/types';
 
 /**
@@ -63,7 +64,16 @@ export const renameConversationRequestSchema = z
 export const feedbackRequestSchema = z
   .object({
     rating: z.enum(['up', 'down']),
-    comment: z.string().max(2000).optional(),
+    // Blank is no comment, so the review list does not show empty reasons.
+    comment: z
+      .string()
+      .trim()
+      .max(
+        MAX_FEEDBACK_COMMENT_LENGTH,
+        `comment must be at most ${MAX_FEEDBACK_COMMENT_LENGTH} characters`,
+      )
+      .optional()
+      .transform(value => value || undefined),
   })
   .strict();
 
@@ -264,6 +274,8 @@ export interface ChatMessage {
   usage?: ChatUsage;
   /** Present while `status` is `awaiting_approval`: the call waiting for the user's decision. */
   pendingApproval?: ChatApprovalRequest;
+  /** The user's rating of an assistant message, when they rated it. */
+  feedback?: MessageFeedback;
   createdAt: string;
 }
 

@@ -7,3 +7,4 @@ export * from './api';
 export * from './feedback';
 export * from './permissions';
 export * from './types';
+export * from './usage';

@@ -8,6 +8,8 @@ import type {
   ChatUsage,
   ConversationListResponse,
   ConversationSummary,
+  FeedbackReviewItem,
+  FeedbackReviewListResponse,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
@@ -298,9 +300,36 @@ export class ConversationStore {
       ])
       .limit(page.limit + 1);
     return {
-      messages: rows.slice(0, page.limit).reverse().map(toMessage),
+      messages: await this.withFeedback(
+        rows.slice(0, page.limit).reverse().map(toMessage),
+      ),
       hasOlderMessages: rows.length > page.limit,
     };
+  }
+
+  // The page shows the chosen thumb again after a reload.
+  private async withFeedback(messages: ChatMessage[]): Promise<ChatMessage[]> {
+    const answers = messages.filter(m => m.role === 'assistant');
+    if (answers.length === 0) return messages;
+    const rows = await this.knex('message_feedback')
+      .whereIn(
+        'message_id',
+        answers.map(m => m.id),
+      )
+      .select('message_id', 'rating', 'comment');
+    const byId = new Map(rows.map(row => [row.message_id, row]));
+    return messages.map(message => {
+      const row = byId.get(message.id);
+      return row
+        ? {
+            ...message,
+            feedback: {
+              rating: row.rating,
+              ...(row.comment && { comment: row.comment }),
+            },
+          }
+        : message;
+    });
   }
 
   /**
@@ -331,9 +360,97 @@ export class ConversationStore {
         rating: feedback.rating,
         comment: feedback.comment ?? null,
         created_at: this.knex.fn.now(),
+        // A changed rating or comment needs a new look from the admins.
+        reviewed_at: null,
+        reviewed_by: null,
       })
       .onConflict('message_id')
       .merge();
+  }
+
+  /**
+   * One page of the thumbs-down ratings (of every user) for admins to review, newest rating
+   * first, each with the question, the answer, its sources and model.
+   */
+  async listFeedbackForReview(page: {
+    limit: number;
+    offset: number;
+    status: 'unreviewed' | 'reviewed' | 'all';
+  }): Promise<FeedbackReviewListResponse> {
+    const matching = () => {
+      const query = this.knex('message_feedback as f').where(
+        'f.rating',
+        'down',
+      );
+      if (page.status === 'unreviewed') query.whereNull('f.reviewed_at');
+      if (page.status === 'reviewed') query.whereNotNull('f.reviewed_at');
+      return query;
+    };
+    const [rows, [{ count }]] = await Promise.all([
+      this.selectForReview(matching())
+        .orderBy([
+          { column: 'f.created_at', order: 'desc' },
+          { column: 'f.message_id', order: 'desc' },
+        ])
+        .limit(page.limit)
+        .offset(page.offset),
+      matching().count({ count: '*' }),
+    ]);
+    return {
+      items: rows.map(toReviewItem),
+      total: Number(count),
+      limit: page.limit,
+      offset: page.offset,
+    };
+  }
+
+  /**
+   * Marks a thumbs-down rating reviewed by an admin; marking it again keeps the first review.
+   * NotFoundError when the message has no thumbs-down rating.
+   */
+  async markFeedbackReviewed(
+    messageId: string,
+    reviewerRef: string,
+  ): Promise<FeedbackReviewItem> {
+    const missing = new NotFoundError(
+      `No thumbs-down rating of message ${messageId}`,
+    );
+    if (!UUID.test(messageId)) throw missing;
+    const rated = () =>
+      this.knex('message_feedback as f').where({
+        'f.message_id': messageId,
+        'f.rating': 'down',
+      });
+    await rated()
+      .whereNull('f.reviewed_at')
+      .update({ reviewed_at: this.knex.fn.now(), reviewed_by: reviewerRef });
+    const row = await this.selectForReview(rated()).first();
+    if (!row) {
+      throw missing;
+    }
+    return toReviewItem(row);
+  }
+
+  // The rated answer with the question it replied to: the user message just before it.
+  private selectForReview(ratings: Knex.QueryBuilder): Knex.QueryBuilder {
+    return ratings.join('conversation as m', 'm.id', 'f.message_id').select(
+      'f.message_id',
+      'f.comment',
+      'f.created_at as rated_at',
+      'f.reviewed_at',
+      'f.reviewed_by',
+      'm.conversation_id',
+      'm.content as answer',
+      'm.model_id',
+      'm.sources',
+      'm.created_at as answered_at',
+      this.knex.raw(
+        `(SELECT q.content FROM conversation q
+             WHERE q.conversation_id = m.conversation_id AND q.role = 'user'
+               AND (q.created_at, q.id) < (m.created_at, m.id)
+             ORDER BY q.created_at DESC, q.id DESC LIMIT 1) AS question`,
+      ),
+    );
   }
 
   /** The stored rating of a message, for tests and reports. */
@@ -402,6 +519,25 @@ function toSummary(row: any): ConversationSummary {
 function json<T>(value: unknown, fallback: T): T {
   if (value === null || value === undefined) return fallback;
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+function toReviewItem(row: any): FeedbackReviewItem {
+  return {
+    messageId: row.message_id,
+    conversationId: row.conversation_id,
+    rating: 'down',
+    ...(row.comment && { comment: row.comment }),
+    ratedAt: iso(row.rated_at),
+    ...(row.question != null && { question: row.question }),
+    answer: row.answer,
+    ...(row.model_id && { modelId: row.model_id }),
+    sources: json(row.sources, []),
+    answeredAt: iso(row.answered_at),
+    ...(row.reviewed_at && {
+      reviewedAt: iso(row.reviewed_at),
+      reviewedBy: row.reviewed_by,
+    }),
+  };
 }
 
 function toMessage(row: any): ChatMessage {
