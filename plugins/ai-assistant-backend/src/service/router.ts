@@ -9,6 +9,7 @@ import type { AiAssistantMetrics } from '../metrics/AiAssistantMetrics';
 import { httpMetricsMiddleware } from '../metrics/httpMetrics';
 import { audited } from './audited';
 import { addChatRoutes, ChatRoutesOptions } from './chatRoutes';
+import { addFeedbackReviewRoutes } from './feedbackReviewRoutes';
 import type { HealthService } from './HealthService';
 import type { IngestionStatusService } from './IngestionStatusService';
 import { createPermissionGuard } from './requirePermission';
@@ -38,6 +39,7 @@ export async function createRouter(
   }
   router.use(express.json({ limit: '1mb' }));
   addChatRoutes(router, { ...options, requirePermission });
+  addFeedbackReviewRoutes(router, { ...options, requirePermission });
 
   const requireAdmin = (req: express.Request) =>
     requirePermission(req, aiAssistantIngestionAdminPermission);
