@@ -6,5 +6,7 @@
 export * from './api';
 export * from './feedback';
 export * from './permissions';
+export * from './retrievalTest';
+export * from './sources';
 export * from './types';
 export * from './usage';

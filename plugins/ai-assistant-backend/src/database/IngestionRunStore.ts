@@ -38,6 +38,18 @@ export interface IngestionRun extends IngestionRunCounts {
   error?: string;
   /** The first {@link MAX_DOCUMENT_ERRORS} documents the run skipped, in order. */
   documentErrors: DocumentError[];
+  /** Whether the run re-embedded every document, changed or not. */
+  reembed: boolean;
+  /** What was stored when the run started: the totals its progress is measured against. */
+  expected?: { documents: number; chunks: number };
+}
+
+/** A run of one ingestor asked for by an admin, waiting for the ingestion task. */
+export interface IngestionRequest {
+  ingestor: string;
+  /** Re-embed every document, even unchanged ones. */
+  reembed: boolean;
+  requestedAt: Date;
 }
 
 /** Zero counters, to start a run with. */
@@ -63,11 +75,32 @@ export class IngestionRunStore {
   }
 
   /** Records the start of a run and returns its id. */
-  async start(ingestor: string): Promise<string> {
+  async start(
+    ingestor: string,
+    options: { reembed?: boolean } = {},
+  ): Promise<string> {
     const [row] = await this.knex('ingestion_runs')
-      .insert({ ingestor, state: 'running' })
+      .insert({ ingestor, state: 'running', reembed: options.reembed ?? false })
       .returning('id');
     return String(row.id);
+  }
+
+  /** Records what a running run expects to go through, for its progress. */
+  async expect(
+    id: string,
+    expected: { documents: number; chunks: number },
+  ): Promise<void> {
+    await this.knex('ingestion_runs').where({ id }).update({
+      documents_expected: expected.documents,
+      chunks_expected: expected.chunks,
+    });
+  }
+
+  /** Records a running run's counters so far, for its progress. */
+  async progress(id: string, counts: IngestionRunCounts): Promise<void> {
+    await this.knex('ingestion_runs')
+      .where({ id, state: 'running' })
+      .update(countColumns(counts));
   }
 
   /** Records the end of a run, with the first {@link MAX_DOCUMENT_ERRORS} failed documents. */
@@ -86,13 +119,7 @@ export class IngestionRunStore {
       .update({
         state,
         finished_at: this.knex.fn.now(),
-        documents: counts.documents,
-        documents_unchanged: counts.documentsUnchanged,
-        documents_pruned: counts.documentsPruned,
-        chunks_embedded: counts.chunksEmbedded,
-        chunks_skipped: counts.chunksSkipped,
-        chunks_pruned: counts.chunksPruned,
-        documents_failed: counts.documentsFailed,
+        ...countColumns(counts),
         document_errors: JSON.stringify(
           documentErrors.slice(0, MAX_DOCUMENT_ERRORS).map(e => ({
             documentId: clean(e.documentId),
@@ -115,6 +142,56 @@ export class IngestionRunStore {
     return rows.map(toRun);
   }
 
+  /** When each ingestor's latest successful run finished. */
+  async lastSucceededPerIngestor(): Promise<Map<string, Date>> {
+    const rows = await this.knex('ingestion_runs')
+      .where({ state: 'succeeded' })
+      .groupBy('ingestor')
+      .select('ingestor', this.knex.raw('max(finished_at) AS finished_at'));
+    return new Map(
+      rows.map((row: any) => [row.ingestor, new Date(row.finished_at)]),
+    );
+  }
+
+  /**
+   * Asks for a run of one ingestor; asking again before it starts keeps one request, which
+   * re-embeds if either asked for it.
+   */
+  async request(
+    ingestor: string,
+    options: { reembed: boolean },
+  ): Promise<void> {
+    await this.knex('ingestion_requests')
+      .insert({ ingestor, reembed: options.reembed })
+      .onConflict('ingestor')
+      .merge({
+        reembed: this.knex.raw(
+          'ingestion_requests.reembed OR excluded.reembed',
+        ),
+      });
+  }
+
+  /** The requests waiting, oldest first. */
+  async pendingRequests(): Promise<IngestionRequest[]> {
+    const rows = await this.knex('ingestion_requests').orderBy([
+      { column: 'requested_at' },
+      { column: 'ingestor' },
+    ]);
+    return rows.map(toRequest);
+  }
+
+  /** Removes and returns the requests waiting, oldest first, for the task to run them. */
+  async takeRequests(): Promise<IngestionRequest[]> {
+    const rows = await this.knex('ingestion_requests').delete().returning('*');
+    return rows
+      .map(toRequest)
+      .sort(
+        (a: IngestionRequest, b: IngestionRequest) =>
+          a.requestedAt.getTime() - b.requestedAt.getTime() ||
+          a.ingestor.localeCompare(b.ingestor),
+      );
+  }
+
   /** Recent runs of one ingestor, newest first. */
   async list(ingestor: string, limit = 20): Promise<IngestionRun[]> {
     const rows = await this.knex('ingestion_runs')
@@ -126,6 +203,26 @@ export class IngestionRunStore {
       .limit(limit);
     return rows.map(toRun);
   }
+}
+
+function countColumns(counts: IngestionRunCounts) {
+  return {
+    documents: counts.documents,
+    documents_unchanged: counts.documentsUnchanged,
+    documents_pruned: counts.documentsPruned,
+    chunks_embedded: counts.chunksEmbedded,
+    chunks_skipped: counts.chunksSkipped,
+    chunks_pruned: counts.chunksPruned,
+    documents_failed: counts.documentsFailed,
+  };
+}
+
+function toRequest(row: any): IngestionRequest {
+  return {
+    ingestor: row.ingestor,
+    reembed: Boolean(row.reembed),
+    requestedAt: new Date(row.requested_at),
+  };
 }
 
 function toRun(row: any): IngestionRun {
@@ -144,5 +241,13 @@ function toRun(row: any): IngestionRun {
     documentsFailed: row.documents_failed,
     documentErrors: row.document_errors ?? [],
     error: row.error ?? undefined,
+    reembed: Boolean(row.reembed),
+    expected:
+      row.documents_expected === null || row.documents_expected === undefined
+        ? undefined
+        : {
+            documents: row.documents_expected,
+            chunks: row.chunks_expected ?? 0,
+          },
   };
 }

@@ -4,7 +4,11 @@ import type {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import type { Ingestor } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import type { IngestionRun } from '../database/IngestionRunStore';
+import { ConflictError, NotFoundError } from '@backstage/errors';
+import type {
+  IngestionRun,
+  IngestionRunStore,
+} from '../database/IngestionRunStore';
 import type { IngestionPipeline } from './IngestionPipeline';
 
 /** Id of the scheduled task that runs every ingestor. */
@@ -22,6 +26,11 @@ export class IngestionService {
       ingestors: Ingestor[];
       schedule: SchedulerServiceTaskScheduleDefinition;
       logger: LoggerService;
+      /**
+       * The run log, where runs of one ingestor asked for by admins (run now, re-index) wait
+       * for the task; without it, only whole runs can be triggered.
+       */
+      runs?: IngestionRunStore;
     },
   ) {}
 
@@ -53,12 +62,54 @@ export class IngestionService {
     await this.options.scheduler.triggerTask(INGESTION_TASK_ID);
   }
 
-  /** Runs every ingestor one after the other; one failing does not stop the others. */
+  /**
+   * Asks for a run of one ingestor, re-embedding everything if `reembed`. The request waits
+   * in the database for the global task, so whichever backend takes it runs it, never two at
+   * once; if the task is running now, it takes the request when it is done.
+   */
+  async request(ingestorId: string, options: { reembed: boolean }) {
+    const { runs, scheduler } = this.options;
+    if (!this.ingestorIds.includes(ingestorId)) {
+      throw new NotFoundError(`No ingestor with id ${ingestorId} is installed`);
+    }
+    if (!runs) {
+      throw new Error('Runs of one ingestor need the run store');
+    }
+    await runs.request(ingestorId, options);
+    await scheduler.triggerTask(INGESTION_TASK_ID).catch(error => {
+      if (!(
+        error instanceof ConflictError || error?.name === 'ConflictError'
+      )) {
+        throw error;
+      }
+    });
+  }
+
+  /**
+   * Runs every ingestor one after the other; one failing does not stop the others. A tick
+   * that finds requests waiting was triggered by them: it runs only the requested ingestors
+   * (the next tick runs them all). Requests that arrive meanwhile run before it ends.
+   */
   async runAll(signal: AbortSignal): Promise<IngestionRun[]> {
+    const { ingestors, pipeline, runs } = this.options;
     const results: IngestionRun[] = [];
-    for (const ingestor of this.options.ingestors) {
-      if (signal.aborted) break;
-      results.push(await this.options.pipeline.run(ingestor, signal));
+    let requests = (await runs?.takeRequests()) ?? [];
+    if (requests.length === 0) {
+      for (const ingestor of ingestors) {
+        if (signal.aborted) break;
+        results.push(await pipeline.run(ingestor, signal));
+      }
+      requests = (await runs?.takeRequests()) ?? [];
+    }
+    while (requests.length > 0 && !signal.aborted) {
+      for (const request of requests) {
+        const ingestor = ingestors.find(i => i.id === request.ingestor);
+        if (!ingestor || signal.aborted) continue;
+        results.push(
+          await pipeline.run(ingestor, signal, { reembed: request.reembed }),
+        );
+      }
+      requests = (await runs?.takeRequests()) ?? [];
     }
     return results;
   }
