@@ -151,6 +151,16 @@ export class FakeBackend {
           rating,
           ...(comment !== undefined && { comment }),
         });
+        // Stored with the message, as the backend does, so a reload shows it.
+        const rated = this.conversations
+          .flatMap(c => c.messages)
+          .find(m => m.id === params.id);
+        if (rated) {
+          rated.feedback = {
+            rating: rating as 'up' | 'down',
+            ...(comment && { comment }),
+          };
+        }
         return new HttpResponse(null, { status: 204 });
       },
     ),

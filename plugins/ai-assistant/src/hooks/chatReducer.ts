@@ -146,6 +146,8 @@ function toViewMessage(
     error: message.error
       ? { message: message.error, code: message.errorCode }
       : undefined,
+    // A reloaded answer shows the thumb the user chose.
+    rating: message.feedback?.rating,
   };
 }
 

@@ -7,12 +7,13 @@ import ThumbDownIcon from '@material-ui/icons/ThumbDown';
 import ThumbDownOutlinedIcon from '@material-ui/icons/ThumbDownOutlined';
 import ThumbUpIcon from '@material-ui/icons/ThumbUp';
 import ThumbUpOutlinedIcon from '@material-ui/icons/ThumbUpOutlined';
+import { MAX_FEEDBACK_COMMENT_LENGTH } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { FormEvent, useId, useState } from 'react';
 import { describeError } from '../../lib/describeError';
 import { useStatusTextStyles } from '../../lib/readableColor';
 
-/** The longest reason the backend accepts (`POST /messages/:id/feedback`, `comment`). */
-export const MAX_FEEDBACK_COMMENT_LENGTH = 2000;
+// Near the limit the field counts the characters, so the cut-off does not come as a surprise.
+const COUNT_FROM = MAX_FEEDBACK_COMMENT_LENGTH - 200;
 
 const useStyles = makeStyles(theme => ({
   reason: {
@@ -35,7 +36,8 @@ export interface FeedbackProps {
 /**
  * Thumbs up and down for an answer; rating again replaces the earlier rating. A thumbs down
  * is saved at once, then asks what was wrong: the reason is optional and sent with a second
- * rating of the same answer.
+ * rating of the same answer. Pressing a thumbs down that is already pressed (also after a
+ * reload) only asks for the reason again.
  */
 export function Feedback(props: FeedbackProps) {
   const { rating, onRate } = props;
@@ -70,6 +72,11 @@ export function Feedback(props: FeedbackProps) {
 
   const rateDown = async () => {
     setThanked(false);
+    // Rating down again would replace the stored reason with none (e.g. after a reload).
+    if (rating === 'down') {
+      setAsking(true);
+      return;
+    }
     if (await rate('down')) {
       setAsking(true);
     }
@@ -129,6 +136,11 @@ export function Feedback(props: FeedbackProps) {
             value={reason}
             onChange={event => setReason(event.target.value)}
             inputProps={{ maxLength: MAX_FEEDBACK_COMMENT_LENGTH }}
+            helperText={
+              reason.length > COUNT_FROM
+                ? `${reason.length} / ${MAX_FEEDBACK_COMMENT_LENGTH} characters`
+                : undefined
+            }
           />
           <Button
             type="submit"
