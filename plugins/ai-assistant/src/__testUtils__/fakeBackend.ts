@@ -1,4 +1,5 @@
 import type {
+  ApprovalDecisionRequest,
   ChatMessage,
   ChatRequest,
   ConversationDetails,
@@ -40,6 +41,15 @@ export interface ChatExchange {
   signal: AbortSignal;
 }
 
+/** What an approval decision's request named and sent, and the stream that continues the answer. */
+export interface DecisionExchange {
+  conversationId: string;
+  approvalId: string;
+  request: ApprovalDecisionRequest;
+  stream: ScriptedSseStream;
+  signal: AbortSignal;
+}
+
 /**
  * In-memory backend state behind the default handlers: models, stored conversations, and
  * each chat request with its scripted stream.
@@ -64,6 +74,13 @@ export class FakeBackend {
   /** The query of every `GET /conversations`, in order. */
   readonly listQueries: URLSearchParams[] = [];
   private waiters: Array<(exchange: ChatExchange) => void> = [];
+  readonly decisions: DecisionExchange[] = [];
+  private decisionWaiters: Array<(exchange: DecisionExchange) => void> = [];
+
+  /** Resolves with the next approval decision the page sends. */
+  nextDecision(): Promise<DecisionExchange> {
+    return new Promise(resolve => this.decisionWaiters.push(resolve));
+  }
 
   /** Resolves with the next chat request the page sends. */
   nextChat(): Promise<ChatExchange> {
@@ -162,6 +179,21 @@ export class FakeBackend {
           };
         }
         return new HttpResponse(null, { status: 204 });
+      },
+    ),
+    http.post(
+      `${BASE_URL}/conversations/:conversationId/approvals/:approvalId`,
+      async ({ params, request }) => {
+        const exchange: DecisionExchange = {
+          conversationId: String(params.conversationId),
+          approvalId: String(params.approvalId),
+          request: (await request.json()) as ApprovalDecisionRequest,
+          stream: new ScriptedSseStream(),
+          signal: request.signal,
+        };
+        this.decisions.push(exchange);
+        this.decisionWaiters.shift()?.(exchange);
+        return exchange.stream.response();
       },
     ),
     http.post(`${BASE_URL}/chat`, async ({ request }) => {

@@ -1,4 +1,5 @@
 import type {
+  ApprovalDecisionRequest,
   ChatRequest,
   ChatStreamEvent,
   ConversationDetails,
@@ -53,6 +54,17 @@ export interface AiAssistantApi {
    */
   chat(
     request: ChatRequest,
+    options?: ChatStreamOptions,
+  ): AsyncIterable<ChatStreamEvent>;
+  /**
+   * Approves or denies the action an answer paused for (a message's `pendingApproval`), and
+   * yields the events of the same answer as it continues: the action's call, then the rest of
+   * the answer. Throws like {@link AiAssistantApi.chat}.
+   */
+  decideApproval(
+    conversationId: string,
+    approvalId: string,
+    decision: ApprovalDecisionRequest['decision'],
     options?: ChatStreamOptions,
   ): AsyncIterable<ChatStreamEvent>;
   /**

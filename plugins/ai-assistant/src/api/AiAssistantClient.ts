@@ -1,4 +1,5 @@
 import type {
+  ApprovalDecisionRequest,
   ChatRequest,
   ChatStreamEvent,
   ConversationDetails,
@@ -17,7 +18,7 @@ import type {
   ListConversationsOptions,
 } from './AiAssistantApi';
 import { AiAssistantRateLimitError } from './errors';
-import { SseParser, toChatStreamEvent } from './sse';
+import { readChatEvents } from './readChatEvents';
 
 /**
  * {@link AiAssistantApi} over HTTP. Requests go through `fetchApi`, so the user's Backstage
@@ -42,54 +43,24 @@ export class AiAssistantClient implements AiAssistantApi {
     return this.json('/examples');
   }
 
-  // `EventSource` cannot POST a body, so the stream is read from fetch's body directly.
   async *chat(
     request: ChatRequest,
     options: ChatStreamOptions = {},
   ): AsyncGenerator<ChatStreamEvent> {
-    const { signal } = options;
-    const response = await this.request('/chat', {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        Accept: 'text/event-stream',
-      },
-      body: JSON.stringify(request),
-      signal,
-    });
-    if (!response.body) {
-      throw new Error('The AI assistant answered without an event stream');
-    }
-    const reader = response.body.getReader();
-    // Not every fetch implementation errors an already flowing body on abort; cancelling the
-    // reader ends the pending read, and the check after each read turns it into the abort.
-    const onAbort = () => reader.cancel().catch(() => {});
-    signal?.addEventListener('abort', onAbort);
-    const decoder = new TextDecoder();
-    const parser = new SseParser();
-    let finished = false;
-    try {
-      while (!finished) {
-        const { done, value } = await reader.read();
-        signal?.throwIfAborted();
-        finished = done;
-        const messages = done
-          ? [...parser.push(decoder.decode()), ...parser.end()]
-          : parser.push(decoder.decode(value, { stream: true }));
-        for (const message of messages) {
-          const event = toChatStreamEvent(message);
-          if (event) {
-            yield event;
-          }
-        }
-      }
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-      if (!finished) {
-        // The consumer stopped early (or an error was thrown): let go of the connection.
-        await reader.cancel().catch(() => {});
-      }
-    }
+    yield* this.eventStream('/chat', request, options.signal);
+  }
+
+  async *decideApproval(
+    conversationId: string,
+    approvalId: string,
+    decision: ApprovalDecisionRequest['decision'],
+    options: ChatStreamOptions = {},
+  ): AsyncGenerator<ChatStreamEvent> {
+    const path = `/conversations/${encodeURIComponent(
+      conversationId,
+    )}/approvals/${encodeURIComponent(approvalId)}`;
+    const body: ApprovalDecisionRequest = { decision };
+    yield* this.eventStream(path, body, options.signal);
   }
 
   async listConversations(
@@ -153,6 +124,23 @@ export class AiAssistantClient implements AiAssistantApi {
 
   async runIngestion(): Promise<void> {
     await this.request('/ingestion/run', { method: 'POST' });
+  }
+
+  private async *eventStream(
+    path: string,
+    body: unknown,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ChatStreamEvent> {
+    const response = await this.request(path, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        Accept: 'text/event-stream',
+      },
+      body: JSON.stringify(body),
+      signal,
+    });
+    yield* readChatEvents(response, signal);
   }
 
   private async json<T>(path: string, init?: RequestInit): Promise<T> {

@@ -104,6 +104,7 @@ const CHAT_EVENT_TYPES: ReadonlySet<string> = new Set<ChatStreamEvent['type']>([
   'sources',
   'delta',
   'tool',
+  'approval',
   'done',
   'error',
 ]);

@@ -139,6 +139,48 @@ export function useChat(options: UseChatOptions = {}) {
     [api],
   );
 
+  // Continues the paused answer in the same message, stoppable like any answer.
+  const decide = useCallback(
+    async (approvalId: string, decision: 'approve' | 'deny') => {
+      const id = conversationId.current;
+      if (!id || controller.current) {
+        return;
+      }
+      const abort = new AbortController();
+      controller.current = abort;
+      setStreaming(true);
+      dispatch({ type: 'deciding', approvalId, decision });
+      let started = false;
+      try {
+        const events = api.decideApproval(id, approvalId, decision, {
+          signal: abort.signal,
+        });
+        for await (const event of events) {
+          if (abort.signal.aborted) {
+            break;
+          }
+          dispatch({ type: 'event', event });
+          started = true;
+        }
+        abort.signal.throwIfAborted();
+        dispatch({ type: 'ended' });
+      } catch (error) {
+        if (abort.signal.aborted) {
+          dispatch({ type: 'aborted' });
+        } else if (!started) {
+          dispatch({ type: 'decisionFailed', error: describeError(error) });
+        } else {
+          dispatch({ type: 'failed', error: describeError(error) });
+        }
+      } finally {
+        controller.current = undefined;
+        setStreaming(false);
+        callbacks.current.onSettled?.();
+      }
+    },
+    [api],
+  );
+
   const load = useCallback(
     async (id: string) => {
       stop();
@@ -224,6 +266,8 @@ export function useChat(options: UseChatOptions = {}) {
     sendError,
     dismissSendError: useCallback(() => setSendError(undefined), []),
     send,
+    /** Approves or denies the action the last answer paused for; the answer continues. */
+    decide,
     stop,
     load,
     loadOlder,

@@ -253,6 +253,7 @@ export function ChatPage() {
               onRate={chat.rate}
               onAskAgain={ask}
               onEdit={edit}
+              onDecide={chat.decide}
               hasOlderMessages={chat.hasOlderMessages}
               onLoadOlder={chat.loadOlder}
               loadingOlder={chat.loadingOlder}

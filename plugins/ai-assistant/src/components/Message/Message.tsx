@@ -5,6 +5,7 @@ import { makeStyles } from '@material-ui/core/styles';
 import EditOutlinedIcon from '@material-ui/icons/EditOutlined';
 import RefreshIcon from '@material-ui/icons/Refresh';
 import type { ViewMessage } from '../../hooks/chatReducer';
+import { ApprovalCard } from '../ApprovalCard';
 import { CopyButton } from '../CopyButton';
 import { Feedback } from '../Feedback';
 import { Markdown } from '../Markdown';
@@ -69,6 +70,8 @@ export interface MessageProps {
   onRegenerate?: () => void;
   /** Puts the user's question back into the composer to change and send again. */
   onEdit?: () => void;
+  /** Approves or denies the action this answer paused for. */
+  onDecide?: (approvalId: string, decision: 'approve' | 'deny') => void;
 }
 
 /**
@@ -76,7 +79,7 @@ export interface MessageProps {
  * as markdown with its tool calls, error and sources.
  */
 export function Message(props: MessageProps) {
-  const { message, onRate, onRetry, onRegenerate, onEdit } = props;
+  const { message, onRate, onRetry, onRegenerate, onEdit, onDecide } = props;
   const classes = useStyles();
 
   if (message.role === 'user') {
@@ -114,12 +117,22 @@ export function Message(props: MessageProps) {
     >
       <div className={`${classes.bubble} ${classes.assistantBubble}`}>
         <ToolCalls toolCalls={message.toolCalls} />
+        {message.approval && (
+          <ApprovalCard
+            approval={message.approval}
+            onDecide={
+              onDecide && message.status === 'awaiting_approval'
+                ? decision => onDecide(message.approval!.request.id, decision)
+                : undefined
+            }
+          />
+        )}
         {message.content !== '' && (
           <Markdown text={message.content} sources={message.sources} />
         )}
         {streaming && message.content === '' && (
           <Typography variant="body2" color="textSecondary">
-            {message.sources.length > 0
+            {message.sources.length > 0 || message.approval
               ? 'Writing an answer…'
               : 'Searching the knowledge base…'}
           </Typography>

@@ -47,6 +47,8 @@ export interface MessageListProps {
   onAskAgain?: (question: string, options?: SendOptions) => void;
   /** Puts a question of the user back into the composer. */
   onEdit?: (question: string) => void;
+  /** Approves or denies the action the last answer paused for. */
+  onDecide?: (approvalId: string, decision: 'approve' | 'deny') => void;
   /** Whether the conversation has messages before the first one shown. */
   hasOlderMessages?: boolean;
   /** Loads the messages before the first one shown. */
@@ -66,6 +68,7 @@ export function MessageList(props: MessageListProps) {
     onRate,
     onAskAgain,
     onEdit,
+    onDecide,
     hasOlderMessages,
     onLoadOlder,
     loadingOlder,
@@ -151,9 +154,15 @@ export function MessageList(props: MessageListProps) {
               message={message}
               onRate={onRate}
               onRetry={message.status === 'error' ? askAgain : undefined}
+              // A paused answer is not over: it continues once the user decides.
               onRegenerate={
-                last && message.status !== 'error' ? askAgain : undefined
+                last &&
+                message.status !== 'error' &&
+                message.status !== 'awaiting_approval'
+                  ? askAgain
+                  : undefined
               }
+              onDecide={onDecide}
               onEdit={
                 message.role === 'user' && !streaming && onEdit
                   ? () => onEdit(message.content)

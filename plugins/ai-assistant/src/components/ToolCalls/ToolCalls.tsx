@@ -2,6 +2,7 @@ import type { ChatToolCall } from '@ai-assistant/backstage-plugin-ai-assistant-c
 import Chip from '@material-ui/core/Chip';
 import CircularProgress from '@material-ui/core/CircularProgress';
 import { makeStyles } from '@material-ui/core/styles';
+import BlockIcon from '@material-ui/icons/Block';
 import CheckIcon from '@material-ui/icons/Check';
 import ErrorOutlineIcon from '@material-ui/icons/ErrorOutline';
 import { useStatusTextStyles } from '../../lib/readableColor';
@@ -29,6 +30,19 @@ const STATUS_ICONS: Record<ChatToolCall['status'], JSX.Element> = {
   failed: <ErrorOutlineIcon />,
 };
 
+// A call that needed approval says what the user decided; a denied one never ran, so its
+// outcome is the denial, not a failure.
+function describe(call: ChatToolCall): { text: string; icon: JSX.Element } {
+  if (call.approval === 'denied') {
+    return { text: 'denied by you', icon: <BlockIcon /> };
+  }
+  const text = STATUS_TEXT[call.status];
+  return {
+    text: call.approval === 'approved' ? `${text}, approved by you` : text,
+    icon: STATUS_ICONS[call.status],
+  };
+}
+
 /** Props of {@link ToolCalls}. */
 export interface ToolCallsProps {
   toolCalls: ChatToolCall[];
@@ -52,7 +66,8 @@ export function ToolCalls(props: ToolCallsProps) {
     <ul className={classes.root} aria-label="Tool calls">
       {props.toolCalls.map((call, index) => {
         const input = summarize(call.input);
-        const icon = STATUS_ICONS[call.status];
+        const { text, icon } = describe(call);
+        const failed = call.status === 'failed' && call.approval !== 'denied';
         return (
           <li key={`${call.name}-${index}`}>
             <Chip
@@ -60,10 +75,10 @@ export function ToolCalls(props: ToolCallsProps) {
               variant="outlined"
               icon={icon}
               // The theme's secondary pink is under WCAG AA as text on white.
-              className={call.status === 'failed' ? status.error : undefined}
-              label={`${call.name} ${input}`}
-              title={`${call.name} (${STATUS_TEXT[call.status]}): ${JSON.stringify(call.input)}`}
-              aria-label={`Tool ${call.name} ${STATUS_TEXT[call.status]}`}
+              className={failed ? status.error : undefined}
+              label={`${call.name} ${input}${call.approval ? ` (${call.approval})` : ''}`}
+              title={`${call.name} (${text}): ${JSON.stringify(call.input)}`}
+              aria-label={`Tool ${call.name} ${text}`}
             />
           </li>
         );

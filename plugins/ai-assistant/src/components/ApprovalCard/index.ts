@@ -1,0 +1,2 @@
+export { ApprovalCard } from './ApprovalCard';
+export type { ApprovalCardProps } from './ApprovalCard';
