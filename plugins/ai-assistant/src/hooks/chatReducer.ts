@@ -1,5 +1,6 @@
 import type {
   AiAssistantSource,
+  ChatApprovalRequest,
   ChatErrorCode,
   ChatMessageStatus,
   ChatStreamEvent,
@@ -26,6 +27,21 @@ export interface ViewMessage {
   toolCalls: ChatToolCall[];
   error?: MessageError;
   rating?: 'up' | 'down';
+  /** The action the answer paused for, and what the user decided about it. */
+  approval?: ViewApproval;
+}
+
+/**
+ * An action waiting for the user's approval, as the page shows it. It stays on screen with the
+ * decision while the answer continues, until a reload, when the tool call's chip tells it.
+ */
+export interface ViewApproval {
+  request: ChatApprovalRequest;
+  decision?: 'approve' | 'deny';
+  /** The decision is on its way and the server has not answered it yet. */
+  sending?: boolean;
+  /** Why sending the decision failed; the user may decide again. */
+  error?: MessageError;
 }
 
 /** The conversation on screen. */
@@ -53,7 +69,11 @@ export type ChatAction =
   | { type: 'aborted' }
   /** The stream closed; an answer still streaming then was cut off. */
   | { type: 'ended' }
-  | { type: 'rated'; messageId: string; rating: 'up' | 'down' };
+  | { type: 'rated'; messageId: string; rating: 'up' | 'down' }
+  /** The user decided about the pending action; the answer continues streaming. */
+  | { type: 'deciding'; approvalId: string; decision: 'approve' | 'deny' }
+  /** The decision was refused before the answer continued: the action is pending again. */
+  | { type: 'decisionFailed'; error: MessageError };
 
 /** The empty state: a new conversation. */
 export const initialChatState: ChatState = { messages: [] };
@@ -95,7 +115,20 @@ export function chatReducer(state: ChatState, action: ChatAction): ChatState {
         ],
       };
     case 'event':
-      return applyEvent(state, action.event);
+      return applyEvent(decisionAnswered(state), action.event);
+    case 'deciding':
+      return updateAwaiting(state, action.approvalId, approval => ({
+        status: 'streaming',
+        approval: { ...approval, decision: action.decision, sending: true },
+      }));
+    case 'decisionFailed':
+      return updateStreaming(state, message => ({
+        status: 'awaiting_approval',
+        approval: message.approval && {
+          request: message.approval.request,
+          error: action.error,
+        },
+      }));
     case 'failed':
       return updateStreaming(state, () => ({
         status: 'error',
@@ -143,6 +176,7 @@ function toViewMessage(
     status: message.status,
     sources: message.sources,
     toolCalls: message.toolCalls,
+    approval: message.pendingApproval && { request: message.pendingApproval },
     error: message.error
       ? { message: message.error, code: message.errorCode }
       : undefined,
@@ -168,10 +202,14 @@ function applyEvent(state: ChatState, event: ChatStreamEvent): ChatState {
       return updateStreaming(state, message => ({
         toolCalls: upsertToolCall(message.toolCalls, event.data),
       }));
+    case 'approval':
+      return updateStreaming(state, () => ({
+        approval: { request: event.data },
+      }));
     case 'done':
       return updateStreaming(state, () => ({
         id: event.data.messageId,
-        status: 'complete',
+        status: event.data.status ?? 'complete',
       }));
     case 'error':
       return updateStreaming(state, () => ({
@@ -197,6 +235,38 @@ function upsertToolCall(
     }
   }
   return [...calls, call];
+}
+
+// The first event of the continuation means the server took the decision.
+function decisionAnswered(state: ChatState): ChatState {
+  return updateStreaming(state, message =>
+    message.approval?.sending
+      ? { approval: { ...message.approval, sending: false } }
+      : {},
+  );
+}
+
+// Only the last message can be waiting: a paused answer ends the exchange.
+function updateAwaiting(
+  state: ChatState,
+  approvalId: string,
+  change: (approval: ViewApproval) => Partial<ViewMessage>,
+): ChatState {
+  const last = state.messages[state.messages.length - 1];
+  if (
+    !last?.approval ||
+    last.status !== 'awaiting_approval' ||
+    last.approval.request.id !== approvalId
+  ) {
+    return state;
+  }
+  return {
+    ...state,
+    messages: [
+      ...state.messages.slice(0, -1),
+      { ...last, ...change(last.approval) },
+    ],
+  };
 }
 
 function updateStreaming(
