@@ -37,6 +37,18 @@ function scaled(score: string, range: string): string {
 }
 
 /**
+ * The keyword leg's tsquery: the matched terms OR-ed, or, when even the rarest term matches
+ * more chunks than MATCH_BUDGET, the terms that narrow it down AND-ed (the AND fallback).
+ */
+const KEYWORD_QUERY = `(SELECT CASE WHEN bool_or(over_budget)
+                  THEN string_agg(term::text, ' & ') FILTER (WHERE anded)
+                  ELSE string_agg(term::text, ' | ') FILTER (WHERE matched) END::tsquery
+                FROM terms)`;
+
+/** The question's indexed terms, rarest first, with their weight, for a search trace. */
+const KEYWORD_TERMS = `(SELECT json_agg(json_build_object('lexeme', lexeme, 'idf', idf, 'matched', matched, 'anded', anded, 'overBudget', over_budget) ORDER BY idf DESC, lexeme) FROM terms)`;
+
+/**
  * The hybrid search statement.
  *
  * The vector leg orders by the exact expression the HNSW index is built on and filters on
@@ -53,6 +65,10 @@ function scaled(score: string, range: string): string {
  * al., "An Analysis of Fusion Functions for Hybrid Retrieval", 2023: better than reciprocal
  * rank fusion, which throws away how far ahead a leg's first hit is); later chunks of a
  * document decay.
+ *
+ * With `trace`, the same statement returns every fused candidate (not only the best
+ * `query.limit`) with each leg's raw score and rank and the keyword leg's tsquery and terms,
+ * for the retrieval test; the order, and so the first `query.limit` rows, stay the same.
  */
 export function buildHybridSearchSql(
   plan: VectorIndexPlan,
@@ -60,6 +76,7 @@ export function buildHybridSearchSql(
   query: KnowledgeQuery,
   weights: HybridWeights,
   textSearchConfig: string,
+  trace = false,
 ): { sql: string; bindings: Knex.RawBinding[]; candidates: number } {
   const candidates = Math.max(query.limit * 4, 40);
   const filters: string[] = [];
@@ -113,10 +130,7 @@ export function buildHybridSearchSql(
       SELECT id, score AS kw, row_number() OVER (ORDER BY score DESC, id) AS rank FROM (
         SELECT e.id, sum(terms.idf * ts_rank(e.tsv, terms.term, ${LENGTH_NORMALISATION})) AS score
         FROM embeddings e, terms
-        WHERE e.tsv @@ (SELECT CASE WHEN bool_or(over_budget)
-                  THEN string_agg(term::text, ' & ') FILTER (WHERE anded)
-                  ELSE string_agg(term::text, ' | ') FILTER (WHERE matched) END::tsquery
-                FROM terms)
+        WHERE e.tsv @@ ${KEYWORD_QUERY}
           ${filterSql} ${keywordOn ? '' : 'AND false'}
         GROUP BY e.id
         ORDER BY score DESC, e.id
@@ -125,6 +139,7 @@ export function buildHybridSearchSql(
     ), fused AS (
       SELECT e.id, e.source, e.document_id, e.chunk_index, e.content, e.entity_ref, e.entity_refs, e.metadata,
              ?::float8 * ${scaled('vec.sim', 'vec_range')} + ?::float8 * ${scaled('txt.kw', 'txt_range')} AS score
+             ${trace ? ', vec.sim AS vector_score, vec.rank AS vector_rank, txt.kw AS keyword_score, txt.rank AS keyword_rank' : ''}
       FROM (SELECT id FROM vec UNION SELECT id FROM txt) hits
       JOIN embeddings e ON e.id = hits.id
       LEFT JOIN vec ON vec.id = e.id
@@ -137,10 +152,11 @@ export function buildHybridSearchSql(
     )
     SELECT r.id, r.source, r.document_id, r.chunk_index, r.content, r.entity_ref, r.entity_refs, r.metadata,
            d.title, d.url, r.score * power(${SAME_DOCUMENT_DECAY}, r.nth - 1) AS score
+           ${trace ? `, r.vector_score, r.vector_rank, r.keyword_score, r.keyword_rank, ${KEYWORD_QUERY}::text AS keyword_query, ${KEYWORD_TERMS} AS keyword_terms` : ''}
     FROM ranked r
     JOIN documents d ON d.source = r.source AND d.document_id = r.document_id
     ORDER BY score DESC, r.id
-    LIMIT ?`;
+    ${trace ? '' : 'LIMIT ?'}`;
   const bindings: Knex.RawBinding[] = [
     String(pgvector.toSql(query.vector)),
     model.key,
@@ -152,7 +168,7 @@ export function buildHybridSearchSql(
     candidates,
     weights.vectorWeight,
     weights.textWeight,
-    query.limit,
+    ...(trace ? [] : [query.limit]),
   ];
   return { sql, bindings, candidates };
 }
