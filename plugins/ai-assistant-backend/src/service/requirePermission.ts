@@ -27,14 +27,26 @@ export function createPermissionGuard(
 ): PermissionGuard {
   return async (req, permission) => {
     const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize([{ permission }], {
-      credentials,
-    });
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        `This needs the ${permission.name} permission of the AI assistant`,
-      );
-    }
+    await requirePermission(permissions, credentials, permission);
     return credentials;
   };
+}
+
+/**
+ * Refuses (403, naming the permission) unless the policy allows `permission` to the caller;
+ * for callers without an HTTP request of their own, e.g. actions.
+ */
+export async function requirePermission(
+  permissions: PermissionsService,
+  credentials: BackstageCredentials,
+  permission: BasicPermission,
+): Promise<void> {
+  const [decision] = await permissions.authorize([{ permission }], {
+    credentials,
+  });
+  if (decision.result !== AuthorizeResult.ALLOW) {
+    throw new NotAllowedError(
+      `This needs the ${permission.name} permission of the AI assistant`,
+    );
+  }
 }
