@@ -136,9 +136,13 @@ export function runProgress(
     : Math.max(run.expected.chunks, chunksDone);
   const ratio = (done: number, total: number) =>
     total === 0 ? 0 : done / total;
+  // Documents are counted as the source yields them, chunks once embedded, so chunks lag
+  // behind; the mean of both is the fairer guess. A source without chunks has documents only.
   const fraction =
     chunksTotal > 0
-      ? ratio(chunksDone, chunksTotal)
+      ? (ratio(documentsDone, documentsTotal) +
+          ratio(chunksDone, chunksTotal)) /
+        2
       : ratio(documentsDone, documentsTotal);
   return {
     documentsDone,
