@@ -17,6 +17,7 @@ import {
   noopMetrics,
   secondsSince,
 } from '../metrics/AiAssistantMetrics';
+import type { RetrievalStep, RetrievalTrace } from './RetrievalTrace';
 
 /**
  * Fetches this many times the wanted amount before the permission filter, so that answers
@@ -51,26 +52,41 @@ export class Retriever {
    * catalog entity is kept only if the user may read that entity; chunks without one are
    * public to every chat user. Returns `limit` chunks whenever that many readable ones exist,
    * however few of the catalog's entities the user may read. With `about.entityRef`, that
-   * entity's readable chunks come first and the normal search fills the rest.
+   * entity's readable chunks come first and the normal search fills the rest. A `trace`
+   * records every search and permission decision on the way (the retrieval test).
    */
   async retrieve(
     question: string,
     credentials: BackstageCredentials,
     limit = this.options.amount,
     about?: { entityRef?: string },
+    trace?: RetrievalTrace,
   ): Promise<KnowledgeSearchResult[]> {
     const { embeddings } = this.options;
     const model = await embeddings.getModel();
     const vector = await embeddings.embedQuery(question);
+    trace?.embedded(question, model.key);
     const query = { text: question, vector, limit: limit * OVERFETCH };
     const own = about?.entityRef
-      ? await this.ownKnowledge(model, query, about.entityRef, credentials)
+      ? await this.ownKnowledge(
+          model,
+          query,
+          about.entityRef,
+          credentials,
+          trace,
+        )
       : [];
     if (own.length >= limit) {
       return own.slice(0, limit);
     }
     const seen = new Set(own.map(chunk => chunk.chunkId));
-    const rest = await this.searchReadable(model, query, credentials, limit);
+    const rest = await this.searchReadable(
+      model,
+      query,
+      credentials,
+      limit,
+      trace,
+    );
     return [...own, ...rest.filter(chunk => !seen.has(chunk.chunkId))].slice(
       0,
       limit,
@@ -88,21 +104,27 @@ export class Retriever {
     query: KnowledgeQuery,
     entityRef: string,
     credentials: BackstageCredentials,
+    trace?: RetrievalTrace,
   ): Promise<KnowledgeSearchResult[]> {
     const allowed = await this.readable([entityRef], credentials);
     if (!allowed.has(entityRef)) {
+      if (trace) trace.entityNotReadable = entityRef;
       return [];
     }
-    const chunks = await this.search(model, {
-      ...query,
-      entityRefs: [entityRef],
-    });
+    const chunks = await this.search(
+      model,
+      { ...query, entityRefs: [entityRef] },
+      trace,
+      'entity',
+    );
     // A chunk may have further guards (documents shared by several entities): check those.
     const guards = entityRefsOf(chunks).filter(ref => !allowed.has(ref));
     for (const ref of await this.readable(guards, credentials)) {
       allowed.add(ref);
     }
-    return chunks.filter(chunk => mayRead(chunk, allowed));
+    const readable = chunks.filter(chunk => mayRead(chunk, allowed));
+    trace?.filtered(chunks, readable);
+    return readable;
   }
 
   /** The best `limit` chunks of the whole store that the user may read. */
@@ -111,12 +133,14 @@ export class Retriever {
     base: KnowledgeQuery,
     credentials: BackstageCredentials,
     limit: number,
+    trace?: RetrievalTrace,
   ): Promise<KnowledgeSearchResult[]> {
     const query = { ...base, limit: limit * OVERFETCH };
-    const candidates = await this.search(model, query);
+    const candidates = await this.search(model, query, trace, 'search');
     const candidateRefs = entityRefsOf(candidates);
     const allowed = await this.readable(candidateRefs, credentials);
     const readable = candidates.filter(chunk => mayRead(chunk, allowed));
+    trace?.filtered(candidates, readable);
     if (readable.length >= limit || candidates.length < query.limit) {
       return readable.slice(0, limit);
     }
@@ -132,22 +156,39 @@ export class Retriever {
     for (const ref of await this.readable(others, credentials)) {
       allowed.add(ref);
     }
-    const restricted = await this.search(model, {
-      ...query,
-      limit,
-      readableEntityRefs: [...allowed],
-    });
-    return restricted.filter(chunk => mayRead(chunk, allowed)).slice(0, limit);
+    const restricted = await this.search(
+      model,
+      { ...query, limit, readableEntityRefs: [...allowed] },
+      trace,
+      'restricted',
+    );
+    const kept = restricted.filter(chunk => mayRead(chunk, allowed));
+    trace?.filtered(restricted, kept);
+    return kept.slice(0, limit);
   }
 
   private async search(
     model: EmbeddingModel,
     query: KnowledgeQuery,
+    trace?: RetrievalTrace,
+    step: RetrievalStep = 'search',
   ): Promise<KnowledgeSearchResult[]> {
     const start = performance.now();
-    const results = await this.options.store.search(model, query);
+    const results = await this.options.store.search(
+      model,
+      query,
+      trace && (legs => trace.searched(step, legs)),
+    );
     (this.options.metrics ?? noopMetrics).search(secondsSince(start));
     return results;
+  }
+
+  /**
+   * The same retrieval with another permission service, e.g. one that decides as a user who
+   * may read no entity (the retrieval test's lower bound for another user).
+   */
+  withPermissions(permissions: PermissionsService): Retriever {
+    return new Retriever({ ...this.options, permissions });
   }
 
   /**
@@ -176,7 +217,7 @@ export class Retriever {
   }
 
   /** The refs among `refs` whose entity the user may read, in batched permission calls. */
-  private async readable(
+  async readable(
     refs: string[],
     credentials: BackstageCredentials,
   ): Promise<Set<string>> {
@@ -203,7 +244,7 @@ export class Retriever {
 }
 
 /** Whether the user may read a chunk: its entity and every other guard are allowed. */
-function mayRead(
+export function mayRead(
   chunk: KnowledgeSearchResult,
   allowed: ReadonlySet<string>,
 ): boolean {
@@ -214,7 +255,7 @@ function mayRead(
 }
 
 /** The distinct entity refs that guard the chunks. */
-function entityRefsOf(chunks: KnowledgeSearchResult[]): string[] {
+export function entityRefsOf(chunks: KnowledgeSearchResult[]): string[] {
   return [
     ...new Set(
       chunks.flatMap(chunk => [

@@ -111,7 +111,9 @@ describe.each(databases.eachId())('a traced search on %s', databaseId => {
       await write(store, `alpha-${document}`, filler('alpha', document));
       await write(store, `beta-${document}`, filler('beta', document));
     }
-    await write(store, 'both', ['The alpha and beta pipelines share a runner.']);
+    await write(store, 'both', [
+      'The alpha and beta pipelines share a runner.',
+    ]);
 
     const { legs } = await traced(store, 'alpha beta');
 
