@@ -25,6 +25,8 @@ export interface DevBackend {
   guestToken(): Promise<string>;
   /** The last lines the backend logged, to show when a test fails. */
   logTail(lines?: number): string;
+  /** Every line the backend logged so far, whole and without colors (e.g. audit events). */
+  logLines(): string[];
   stop(): Promise<void>;
 }
 
@@ -85,10 +87,11 @@ export async function startDevBackend(
       done();
     }),
   );
+  const logLines = () =>
+    stripVTControlCharacters(readFileSync(logFile, 'utf8')).split('\n');
   // What the backend said, without colors and without its log line per HTTP request.
   const logTail = (lines = 30) =>
-    stripVTControlCharacters(readFileSync(logFile, 'utf8'))
-      .split('\n')
+    logLines()
       .filter(line => !line.includes('type="incomingRequest"'))
       .slice(-lines)
       .map(line => line.slice(0, 400))
@@ -139,6 +142,7 @@ export async function startDevBackend(
       return body.backstageIdentity.token;
     },
     logTail,
+    logLines,
     stop,
   };
 }

@@ -30,6 +30,8 @@ export interface E2eStack {
 export async function startStack(
   options: {
     aiAssistant?: Record<string, unknown>;
+    /** Other config of the test, at the top level (e.g. `backend.actions`). */
+    config?: Record<string, unknown>;
     waitForCatalog?: boolean;
   } = {},
 ): Promise<E2eStack> {
@@ -42,6 +44,7 @@ export async function startStack(
   mkdirSync(screenshotDir, { recursive: true });
   const ollama = await startOllamaTestServer({ models: ['llama3.2'] });
   const backend = await startDevBackend({
+    ...options.config,
     aiAssistant: {
       models: { ollama: { baseUrl: ollama.baseUrl, models: ['llama3.2'] } },
       ...options.aiAssistant,
