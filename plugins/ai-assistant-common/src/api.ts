@@ -340,7 +340,12 @@ export interface ChatErrorEventData {
  * @public
  */
 export type ChatErrorCode =
-  'no_model_provider' | 'models_unavailable' | 'model_error' | 'internal_error';
+  | 'no_model_provider'
+  | 'models_unavailable'
+  | 'model_error'
+  | 'internal_error'
+  /** The user used up `aiAssistant.chat.dailyTokenBudget` for today; no model was asked. */
+  | 'budget_exceeded';
 
 /**
  * Answer of `GET /conversations`: one page of the caller's conversations, newest first.
