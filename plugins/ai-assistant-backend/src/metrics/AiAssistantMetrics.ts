@@ -8,6 +8,11 @@ import type {
 const SECONDS_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300,
 ];
+// The bucket boundaries the OpenTelemetry GenAI semantic conventions advise for token counts.
+const TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
+  16777216, 67108864,
+];
 // Ingestion runs take minutes to hours.
 const RUN_SECONDS_BUCKETS = [1, 5, 15, 60, 300, 900, 1800, 3600, 7200];
 
@@ -48,6 +53,8 @@ export class AiAssistantMetrics {
   private readonly conversations: MetricsServiceCounter;
   private readonly providerErrors: MetricsServiceCounter;
   private readonly queryDuration: MetricsServiceHistogram;
+  private readonly genAiTokens: MetricsServiceHistogram;
+  private readonly budgetRefusals: MetricsServiceCounter;
 
   constructor(metrics: MetricsService) {
     const seconds = (description: string, buckets = SECONDS_BUCKETS) => ({
@@ -123,6 +130,20 @@ export class AiAssistantMetrics {
       'ai_assistant.db.query.duration_seconds',
       seconds('Time of one knowledge store database query, by outcome'),
     );
+    // Named and labelled as the OpenTelemetry GenAI semantic conventions say, so GenAI
+    // dashboards work unchanged.
+    this.genAiTokens = metrics.createHistogram('gen_ai.client.token.usage', {
+      description: 'Number of input and output tokens used',
+      unit: '{token}',
+      advice: { explicitBucketBoundaries: TOKEN_BUCKETS },
+    });
+    this.budgetRefusals = metrics.createCounter(
+      'ai_assistant.chat.budget_refusals',
+      {
+        description:
+          'Chat requests refused because the user used up aiAssistant.chat.dailyTokenBudget',
+      },
+    );
   }
 
   /** A finished HTTP request; `route` is the matched pattern, e.g. `/conversations/:id`. */
@@ -141,6 +162,36 @@ export class AiAssistantMetrics {
   tokenUsage(model: string, input: number, output: number) {
     if (input > 0) this.tokens.add(input, { model, type: 'input' });
     if (output > 0) this.tokens.add(output, { model, type: 'output' });
+  }
+
+  /**
+   * `gen_ai.client.token.usage` of one answer: the tokens the provider reported (a side it did
+   * not report is left out). `modelId` is `<provider>/<model>`, as model providers name them.
+   */
+  genAiTokenUsage(modelId: string, input: number, output: number) {
+    const slash = modelId.indexOf('/');
+    const attributes = {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': slash > 0 ? modelId.slice(0, slash) : '_OTHER',
+      'gen_ai.request.model': slash > 0 ? modelId.slice(slash + 1) : modelId,
+    };
+    if (input > 0) {
+      this.genAiTokens.record(input, {
+        ...attributes,
+        'gen_ai.token.type': 'input',
+      });
+    }
+    if (output > 0) {
+      this.genAiTokens.record(output, {
+        ...attributes,
+        'gen_ai.token.type': 'output',
+      });
+    }
+  }
+
+  /** A chat request refused by the daily token budget. */
+  budgetRefused() {
+    this.budgetRefusals.add(1);
   }
 
   /** One embeddings provider call. */
