@@ -14,6 +14,7 @@ export * from './servers/ollama';
 export {
   startLoopbackServer,
   sendJson,
+  words,
   type LoopbackServer,
   type LoopbackServerHandlers,
   type RecordedRequestBase,

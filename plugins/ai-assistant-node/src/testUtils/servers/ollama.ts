@@ -59,6 +59,12 @@ export interface ScriptedOllamaChatReply {
   error?: string;
   /** Pause before each streamed line, to observe incremental delivery. Default: 0. */
   delayMsPerToken?: number;
+  /**
+   * `false` leaves the token counts (`prompt_eval_count`, `eval_count`) out of the last line,
+   * as Ollama does for a prompt it had cached and some proxies in front of it do always.
+   * Default: true.
+   */
+  reportUsage?: boolean;
 }
 
 /**
@@ -231,10 +237,12 @@ async function chat(
     done: true,
     total_duration: 2_000_000,
     load_duration: 100_000,
-    prompt_eval_count: promptEvalCount,
-    prompt_eval_duration: 500_000,
-    eval_count: tokens.length + toolCalls.length,
-    eval_duration: 1_000_000,
+    ...(reply.reportUsage !== false && {
+      prompt_eval_count: promptEvalCount,
+      prompt_eval_duration: 500_000,
+      eval_count: tokens.length + toolCalls.length,
+      eval_duration: 1_000_000,
+    }),
   };
 
   if (stream === false) {
