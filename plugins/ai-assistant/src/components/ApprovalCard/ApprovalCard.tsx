@@ -28,12 +28,11 @@ const useStyles = makeStyles(theme => ({
     gap: theme.spacing(0.5),
     margin: theme.spacing(1, 0, 0),
   },
-  // The arguments are what will run: shown whole, as indented JSON, never summarised.
+  // The arguments are what will run: shown whole (no scrolling that could hide a part), as
+  // indented JSON, never summarised.
   args: {
     margin: theme.spacing(0.5, 0, 0),
     padding: theme.spacing(1),
-    maxHeight: 320,
-    overflow: 'auto',
     fontFamily: 'monospace',
     fontSize: '0.85rem',
     whiteSpace: 'pre-wrap',
@@ -118,12 +117,7 @@ export function ApprovalCard(props: ApprovalCardProps) {
       <Typography variant="caption" component="p" className={status.secondary}>
         It will run with exactly these arguments:
       </Typography>
-      <pre
-        className={classes.args}
-        aria-label="Arguments"
-        // Scrollable content must be reachable from the keyboard.
-        tabIndex={0}
-      >
+      <pre className={classes.args} role="region" aria-label="Arguments">
         {JSON.stringify(request.input, null, 2)}
       </pre>
       {error && (
