@@ -6,6 +6,9 @@ import type {
   ConversationListResponse,
   ConversationSummary,
   FeedbackRequest,
+  FeedbackReviewItem,
+  FeedbackReviewListResponse,
+  ListFeedbackReviewQuery,
   IngestionStatusResponse,
   ExampleQuestionsResponse,
   ModelsResponse,
@@ -93,6 +96,15 @@ export interface AiAssistantApi {
   getIngestionStatus(): Promise<IngestionStatusResponse>;
   /** Starts an ingestion run of every ingestor now. Needs the ingestion admin permission. */
   runIngestion(): Promise<void>;
+  /**
+   * One page of the thumbs-down answers of every user, newest rating first; by default those
+   * not yet reviewed. Needs the ingestion admin permission.
+   */
+  listFeedbackForReview(
+    query?: ListFeedbackReviewQuery,
+  ): Promise<FeedbackReviewListResponse>;
+  /** Marks a thumbs-down answer reviewed. Needs the ingestion admin permission. */
+  markFeedbackReviewed(messageId: string): Promise<FeedbackReviewItem>;
 }
 
 /**

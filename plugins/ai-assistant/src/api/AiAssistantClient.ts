@@ -6,6 +6,9 @@ import type {
   ConversationListResponse,
   ConversationSummary,
   FeedbackRequest,
+  FeedbackReviewItem,
+  FeedbackReviewListResponse,
+  ListFeedbackReviewQuery,
   IngestionStatusResponse,
   ExampleQuestionsResponse,
   ModelsResponse,
@@ -124,6 +127,24 @@ export class AiAssistantClient implements AiAssistantApi {
 
   async runIngestion(): Promise<void> {
     await this.request('/ingestion/run', { method: 'POST' });
+  }
+
+  async listFeedbackForReview(
+    query: ListFeedbackReviewQuery = {},
+  ): Promise<FeedbackReviewListResponse> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined) params.set(key, String(value));
+    }
+    const suffix = params.toString() ? `?${params}` : '';
+    return this.json(`/admin/feedback${suffix}`);
+  }
+
+  async markFeedbackReviewed(messageId: string): Promise<FeedbackReviewItem> {
+    return this.json(
+      `/admin/feedback/${encodeURIComponent(messageId)}/reviewed`,
+      { method: 'POST' },
+    );
   }
 
   private async *eventStream(

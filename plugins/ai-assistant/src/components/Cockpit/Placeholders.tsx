@@ -20,8 +20,3 @@ export function RetrievalTestPlaceholder() {
 export function UsagePlaceholder() {
   return <Placeholder name="usage" />;
 }
-
-/** Placeholder for the Feedback review view (helper G replaces it). */
-export function FeedbackReviewPlaceholder() {
-  return <Placeholder name="feedback review" />;
-}

@@ -1,10 +1,7 @@
 import type { ComponentType } from 'react';
+import { FeedbackReview } from '../FeedbackReview';
 import { IngestionAdmin } from '../IngestionAdmin';
-import {
-  FeedbackReviewPlaceholder,
-  RetrievalTestPlaceholder,
-  UsagePlaceholder,
-} from './Placeholders';
+import { RetrievalTestPlaceholder, UsagePlaceholder } from './Placeholders';
 
 /**
  * One admin view of the cockpit: a tab next to the chat, shown only to admins.
@@ -30,5 +27,5 @@ export const cockpitViews: readonly CockpitView[] = [
     Component: RetrievalTestPlaceholder,
   },
   { id: 'usage', label: 'Usage', Component: UsagePlaceholder },
-  { id: 'feedback', label: 'Feedback', Component: FeedbackReviewPlaceholder },
+  { id: 'feedback', label: 'Feedback', Component: FeedbackReview },
 ];

@@ -1,0 +1,1 @@
+export { FeedbackReview } from './FeedbackReview';
