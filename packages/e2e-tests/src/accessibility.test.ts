@@ -9,6 +9,7 @@ import {
   stepRunner,
   stopStack,
   textOf,
+  sourceCardOf,
 } from './harness/session';
 import { waitFor } from './harness/waitFor';
 
@@ -173,13 +174,10 @@ describe('the AI assistant page for keyboard and screen reader users', () => {
       await page.screenshot({ path: join(screenshotDir, 'a11y-stopped.png') });
     }));
 
-  it('has no serious axe violation in the ingestion admin view, light or dark', () =>
+  it('has no serious axe violation in the Sources view, light or dark', () =>
     step('ingestion', async () => {
       await page.getByRole('tab', { name: 'Sources' }).click();
-      await page
-        .getByRole('table', { name: 'Ingestors' })
-        .getByRole('row', { name: /^catalog / })
-        .waitFor();
+      await sourceCardOf(page, 'catalog').waitFor();
       await expectNoSeriousViolations();
       await page.screenshot({
         path: join(screenshotDir, 'a11y-ingestion-light.png'),
@@ -189,10 +187,7 @@ describe('the AI assistant page for keyboard and screen reader users', () => {
       await page.evaluate(() => localStorage.setItem('theme', 'dark'));
       await page.reload();
       await page.getByRole('tab', { name: 'Sources' }).click();
-      await page
-        .getByRole('table', { name: 'Ingestors' })
-        .getByRole('row', { name: /^catalog / })
-        .waitFor();
+      await sourceCardOf(page, 'catalog').waitFor();
       await expectNoSeriousViolations();
       await page.screenshot({
         path: join(screenshotDir, 'a11y-ingestion-dark.png'),

@@ -112,3 +112,19 @@ export function chatRequestsFor(ollama: OllamaTestServer, question: string) {
 export async function textOf(locator: Locator): Promise<string> {
   return (await locator.innerText()).trim();
 }
+
+/** A source's card in the cockpit's Sources view. */
+export function sourceCardOf(page: Page, sourceId: string): Locator {
+  return page.getByRole('region', { name: sourceId, exact: true });
+}
+
+/** The facts a source's card lists, as term → description text. */
+export async function sourceFactsOf(
+  card: Locator,
+): Promise<Record<string, string>> {
+  const terms = await card.locator('dl > dt').allInnerTexts();
+  const descriptions = await card.locator('dl > dd').allInnerTexts();
+  return Object.fromEntries(
+    terms.map((term, i) => [term.trim(), (descriptions[i] ?? '').trim()]),
+  );
+}
