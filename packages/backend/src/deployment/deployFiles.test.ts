@@ -221,8 +221,8 @@ describe('the backend behind the probes', () => {
     expect(readRepoFile('packages/backend/src/healthcheck.ts')).toContain(
       "rootHttpRouter.use('/healthcheck'",
     );
-    expect(readRepoFile('packages/backend/src/index.ts')).toContain(
-      'backend.add(healthcheckFeature)',
+    expect(readRepoFile('packages/backend/src/features.ts')).toMatch(
+      /^\s*healthcheckFeature,$/m,
     );
   });
 });

@@ -105,7 +105,8 @@ describe('app-config.production.yaml layered over app-config.yaml', () => {
       'models.azureAi': 'model-provider-azure-ai',
       'models.ollama': 'model-provider-ollama',
     };
-    const backendIndex = readRepoFile('packages/backend/src/index.ts');
+    // The dev backend's features, which packages/backend/src/index.ts adds.
+    const backendIndex = readRepoFile('packages/backend/src/features.ts');
     const configured = Object.keys(modules).filter(block =>
       config.has(`aiAssistant.${block}`),
     );
