@@ -20,14 +20,23 @@ export interface ToolCallLimits {
  * chat rate limit: a chat request that fans out costs as much as the requests it stands for.
  */
 export class ToolCallBudget {
-  private used = 0;
+  private used: number;
 
   constructor(
     private readonly options: ToolCallLimits & {
       userRef: string;
       rateLimit?: ToolCallRateLimit;
+      /** Calls the answer already made, when it continues after the user's approval. */
+      alreadyUsed?: number;
     },
-  ) {}
+  ) {
+    this.used = options.alreadyUsed ?? 0;
+  }
+
+  /** How many calls of the answer were admitted so far. */
+  get callsUsed(): number {
+    return this.used;
+  }
 
   /**
    * Admits the call at `indexInRound` (0-based) of the current round: undefined when it may

@@ -5,6 +5,8 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { AiAssistantTool } from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import type { AnswerActions } from './streamAnswer';
+import type { ActionTools } from './tools/actionTools';
 import {
   ToolCallBudget,
   type ToolCallLimits,
@@ -17,7 +19,8 @@ import {
  * (`aiAssistant.tools.allowMutating`) or by name (`aiAssistant.tools.enabledMutatingTools`),
  * and tools with a permission only when the user has it. Tools run with the asking user's
  * credentials (see streamAnswer), never the plugin's own, and within a per-answer
- * {@link ToolCallBudget}.
+ * {@link ToolCallBudget}. Actions of Backstage's Actions Registry on the admins' allow-list
+ * are offered besides (see {@link ActionTools}), and count against the same budget.
  */
 export class ToolSet {
   constructor(
@@ -31,16 +34,40 @@ export class ToolSet {
       callLimits: ToolCallLimits;
       /** The chat rate limit, which tool calls after the first of an answer count against. */
       rateLimit?: ToolCallRateLimit;
+      /** Actions Registry actions offered as tools (`aiAssistant.actions.tools`). */
+      actions?: ActionTools;
     },
   ) {}
 
-  /** A fresh budget of tool calls for one answer of the user. */
-  budget(userRef: string): ToolCallBudget {
+  /**
+   * A budget of tool calls for one answer of the user: fresh, or, for an answer continuing
+   * after the user's approval, with the calls it already made counted.
+   */
+  budget(userRef: string, alreadyUsed = 0): ToolCallBudget {
     return new ToolCallBudget({
       ...this.options.callLimits,
       userRef,
       rateLimit: this.options.rateLimit,
+      alreadyUsed,
     });
+  }
+
+  /**
+   * The Actions Registry actions to offer the model for one answer: those on the allow-list
+   * that the user may see, named apart from the built-in and module tools.
+   */
+  async actionsForUser(
+    credentials: BackstageCredentials<BackstageUserPrincipal>,
+  ): Promise<AnswerActions | undefined> {
+    const { actions } = this.options;
+    if (!actions) {
+      return undefined;
+    }
+    const offered = await actions.forUser(
+      credentials,
+      this.options.tools.map(tool => tool.name),
+    );
+    return { offered, runner: actions };
   }
 
   /** The tools to offer the model for one answer, checked in one batched call. */
