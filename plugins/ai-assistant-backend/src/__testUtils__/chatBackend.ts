@@ -109,6 +109,8 @@ export interface ChatBackendOptions {
    * Backstage's real cache service instead of the per-backend in-memory mock.
    */
   cache?: JsonObject;
+  /** More `backend.*` config, e.g. `{ actions: { pluginSources: [...] } }`. */
+  backendConfig?: JsonObject;
 }
 
 /**
@@ -151,7 +153,10 @@ export async function startChatBackend(options: ChatBackendOptions) {
       module,
       mockServices.rootConfig.factory({
         data: {
-          ...(options.cache ? { backend: { cache: options.cache } } : {}),
+          backend: {
+            ...options.backendConfig,
+            ...(options.cache && { cache: options.cache }),
+          },
           aiAssistant: {
             ingestion: {
               schedule: {
@@ -198,16 +203,14 @@ export async function startChatBackend(options: ChatBackendOptions) {
   }
   permissions.batches.length = 0;
 
-  /**
-   * Posts a chat message and reads the event stream as it arrives. `stopAfterDeltas` closes
-   * the request after that many deltas, like a user pressing stop.
-   */
-  async function chat(
+  /** Posts `body` to `path` as `user` and reads the event stream as it arrives. */
+  async function postForEvents(
+    path: string,
     body: unknown,
     opts: { user?: string; stopAfterDeltas?: number } = {},
   ): Promise<{ status: number; headers: Headers; events: ReceivedEvent[] }> {
     const controller = new AbortController();
-    const res = await fetch(`${base}/chat`, {
+    const res = await fetch(`${base}${path}`, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
@@ -238,6 +241,28 @@ export async function startChatBackend(options: ChatBackendOptions) {
     return { status: res.status, headers: res.headers, events };
   }
 
+  /**
+   * Posts a chat message and reads the event stream as it arrives. `stopAfterDeltas` closes
+   * the request after that many deltas, like a user pressing stop.
+   */
+  const chat = (
+    body: unknown,
+    opts: { user?: string; stopAfterDeltas?: number } = {},
+  ) => postForEvents('/chat', body, opts);
+
+  /** Approves or denies a pending action call and reads the continued answer's events. */
+  const decide = (
+    conversationId: string,
+    approvalId: string,
+    body: unknown,
+    opts: { user?: string } = {},
+  ) =>
+    postForEvents(
+      `/conversations/${conversationId}/approvals/${approvalId}`,
+      body,
+      opts,
+    );
+
   return {
     server,
     /** The plugin's base URL, e.g. `http://127.0.0.1:1234/api/ai-assistant`. */
@@ -245,6 +270,7 @@ export async function startChatBackend(options: ChatBackendOptions) {
     auth,
     serviceAuth,
     chat,
+    decide,
     /** `GET /conversations/:id` as `user`: the stored conversation with its messages. */
     conversation: (id: string, user = 'user:default/a') =>
       request(server)
