@@ -8,6 +8,7 @@ const TITLES: Partial<Record<NonNullable<MessageErrorValue['code']>, string>> =
     models_unavailable: 'No model could answer',
     model_error: 'The model failed while answering',
     rate_limited: 'Too many requests',
+    budget_exceeded: 'Daily token budget used up',
     incomplete: 'The answer was cut off',
   };
 
@@ -20,7 +21,8 @@ export function MessageError(props: { error: MessageErrorValue }) {
   const severity =
     error.code === 'no_model_provider' ||
     error.code === 'models_unavailable' ||
-    error.code === 'rate_limited'
+    error.code === 'rate_limited' ||
+    error.code === 'budget_exceeded'
       ? 'warning'
       : 'error';
   return (
