@@ -4,7 +4,8 @@ import Box from '@material-ui/core/Box';
 import Tab from '@material-ui/core/Tab';
 import Tabs from '@material-ui/core/Tabs';
 import { makeStyles } from '@material-ui/core/styles';
-import { type ReactNode, useState } from 'react';
+import { type ReactNode, useMemo, useState } from 'react';
+import { CockpitNavigationProvider } from './CockpitNavigation';
 import { type CockpitView, cockpitViews } from './cockpitViews';
 
 // Backstage's theme gives tabs a hover background of its link colour lightened 95%, which
@@ -43,6 +44,18 @@ export function CockpitFrame(props: {
     permission: aiAssistantIngestionAdminPermission,
   });
   const [tab, setTab] = useState<string>(CHAT);
+  // What the chat passed when it opened a view (e.g. an answer's "Why this answer?").
+  const [params, setParams] = useState<Record<string, string>>({});
+  const navigation = useMemo(
+    () => ({
+      open: (viewId: string, next: Record<string, string> = {}) => {
+        setParams(next);
+        setTab(viewId);
+      },
+      params,
+    }),
+    [params],
+  );
   const classes = useStyles();
   const open = isAdmin ? views.find(view => view.id === tab) : undefined;
 
@@ -50,11 +63,11 @@ export function CockpitFrame(props: {
   // the first render) and the tabs appear: the tabs and the open view come before and after
   // it, never around it.
   return (
-    <>
+    <CockpitNavigationProvider value={isAdmin ? navigation : undefined}>
       {isAdmin && (
         <Tabs
           value={tab}
-          onChange={(_event, value) => setTab(value)}
+          onChange={(_event, value) => navigation.open(value)}
           indicatorColor="primary"
           variant="scrollable"
           scrollButtons="auto"
@@ -94,6 +107,6 @@ export function CockpitFrame(props: {
           <open.Component />
         </Box>
       )}
-    </>
+    </CockpitNavigationProvider>
   );
 }

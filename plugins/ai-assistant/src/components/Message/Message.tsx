@@ -9,6 +9,7 @@ import { ApprovalCard } from '../ApprovalCard';
 import { CopyButton } from '../CopyButton';
 import { Feedback } from '../Feedback';
 import { Markdown } from '../Markdown';
+import { WhyThisAnswer } from '../RetrievalTest';
 import { Sources } from '../Sources';
 import { ToolCalls } from '../ToolCalls';
 import { MessageError } from './MessageError';
@@ -177,6 +178,7 @@ export function Message(props: MessageProps) {
               className={classes.copy}
             />
           )}
+          {id !== undefined && <WhyThisAnswer messageId={id} />}
           {canRate && (
             <Feedback
               rating={message.rating}
