@@ -51,7 +51,10 @@ export function createTestActionsPlugin(runs: TestActionRun[]) {
             description: 'Restarts a service.',
             schema: {
               input: z =>
-                z.object({ service: z.string(), reason: z.string().optional() }),
+                z.object({
+                  service: z.string(),
+                  reason: z.string().optional(),
+                }),
               output: z => z.object({ restarted: z.string() }),
             },
             action: async ({ input, credentials }) => {

@@ -206,7 +206,11 @@ export class ActionApprovals {
         FAILURE_MESSAGES.unavailable,
         errorId,
       );
-      await finish({ status: 'error', error: error.message, errorCode: error.code });
+      await finish({
+        status: 'error',
+        error: error.message,
+        errorCode: error.code,
+      });
       sink.send({ type: 'error', data: error });
       return;
     }

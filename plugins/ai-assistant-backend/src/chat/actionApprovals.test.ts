@@ -182,9 +182,7 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
       conversationId,
     });
     expect(meanwhile.status).toBe(409);
-    expect(meanwhile.events[0].data.error.message).toContain(
-      'Restart service',
-    );
+    expect(meanwhile.events[0].data.error.message).toContain('Restart service');
 
     const decided = await ctx.backend.decide(conversationId, approval.id, {
       decision: 'approve',
@@ -345,7 +343,11 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
       decision: 'approve',
     });
     expect(notAnId.status).toBe(404);
-    for (const body of [{}, { decision: 'yes' }, { decision: 'approve', x: 1 }]) {
+    for (const body of [
+      {},
+      { decision: 'yes' },
+      { decision: 'approve', x: 1 },
+    ]) {
       const bad = await ctx.backend.decide(conversationId, approval.id, body);
       expect(bad.status).toBe(400);
       expect(bad.events[0].data.error.message).toContain(
