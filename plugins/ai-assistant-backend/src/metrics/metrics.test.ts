@@ -172,4 +172,42 @@ describe('metrics', () => {
       ),
     ).toBe(false);
   });
+
+  it('records token usage as gen_ai.client.token.usage and counts the chats the daily token budget refuses', async () => {
+    const model = new ScriptedChatModel(messages =>
+      isTitleRequest(messages)
+        ? { tokens: ['Budget'] }
+        : {
+            tokens: ['Deploy ', 'with ', 'Argo.'],
+            usage: { input_tokens: 300, output_tokens: 7, total_tokens: 307 },
+          },
+    );
+    const backend = await startChatBackend({
+      models: [scriptedModel('budgeted/gpt-test', model)],
+      config: { chat: { dailyTokenBudget: 100 } },
+      features: [metricsServiceFactory],
+    });
+
+    const first = await backend.chat({ message: 'How do I deploy?' });
+    expect(first.events.at(-1)?.type).toBe('done');
+    const refused = await backend.chat({ message: 'And again?' });
+    expect(refused.events.at(-1)?.data.code).toBe('budget_exceeded');
+    await backend.chat({ message: 'Once more?' });
+
+    const samples = parseSamples(await (await fetch(metricsUrl)).text());
+    await backend.stop();
+    const valueOf = (name: string, labels: RegExp) =>
+      samples
+        .filter(s => s.name === name && labels.test(s.labels))
+        .reduce((sum, s) => sum + s.value, 0);
+    const model_ =
+      /gen_ai_operation_name="chat".*gen_ai_provider_name="budgeted".*gen_ai_request_model="gpt-test"/;
+    const ofType = (type: string) =>
+      new RegExp(`${model_.source}.*gen_ai_token_type="${type}"`);
+    expect(valueOf('gen_ai_client_token_usage_sum', ofType('input'))).toBe(300);
+    expect(valueOf('gen_ai_client_token_usage_sum', ofType('output'))).toBe(7);
+    // One answer, so one observation of each type.
+    expect(valueOf('gen_ai_client_token_usage_count', ofType('input'))).toBe(1);
+    expect(valueOf('ai_assistant_chat_budget_refusals_total', /.*/)).toBe(2);
+  });
 });
