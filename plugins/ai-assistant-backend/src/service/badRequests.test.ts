@@ -145,6 +145,7 @@ function buildCorpus(ids: {
     ...idRoutes(ids.foreignConversation),
     { what: 'ingestion status', method: 'GET', path: '/ingestion' },
     { what: 'ingestion run', method: 'POST', path: '/ingestion/run' },
+    { what: 'usage', method: 'GET', path: '/admin/usage?from=2026-01-01' },
   ];
 
   const corpus: BadRequest[] = [];
@@ -163,7 +164,7 @@ function buildCorpus(ids: {
   }
 
   // A permitted user who may not administer ingestion.
-  for (const path of ['/ingestion', '/ingestion/run']) {
+  for (const path of ['/ingestion', '/ingestion/run', '/admin/usage']) {
     for (const method of ['GET', 'POST']) {
       corpus.push({ what: `${method} ${path} as user`, method, path, auth: a });
     }
