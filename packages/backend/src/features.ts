@@ -8,8 +8,7 @@ import { healthcheckFeature } from './healthcheck';
 
 /** A feature as `backend.add` and `startTestBackend` take it: loaded or being imported. */
 export type DevBackendFeature =
-  | BackendFeature
-  | Promise<{ default: BackendFeature }>;
+  BackendFeature | Promise<{ default: BackendFeature }>;
 
 /**
  * Every feature of the dev backend except the permission framework (see

@@ -105,30 +105,38 @@ const testPolicy: PermissionsService = {
   },
 };
 
-/** The dev config, with the test's catalog, no chat model and ingestion run on demand. */
+/**
+ * The dev config, with the test's catalog, no chat model, no app build to serve and ingestion
+ * run on demand.
+ */
 function testConfig() {
   const config = parse(readRepoFile('app-config.yaml'));
   config.catalog.locations = [
     { type: 'file', target: catalogDirectory.resolve('entities.yaml') },
   ];
   delete config.aiAssistant.models;
+  // The app backend serves no build here: packages/app/dist belongs to the browser tests,
+  // which may be rebuilding it meanwhile (this package has no dist/static).
+  config.app.packageName = 'backend';
   config.aiAssistant.ingestion.schedule.initialDelay = { hours: 1 };
   return config;
 }
 
 /** Backstage's databases as configured (SQLite), but the knowledge store on `knex`. */
-function knowledgeStoreOn(
-  knex: Awaited<ReturnType<TestDatabases['init']>>,
-) {
+function knowledgeStoreOn(knex: Awaited<ReturnType<TestDatabases['init']>>) {
   return createServiceFactory({
     service: coreServices.database,
     deps: {
       config: coreServices.rootConfig,
+      rootLifecycle: coreServices.rootLifecycle,
+      rootLogger: coreServices.rootLogger,
       plugin: coreServices.pluginMetadata,
       lifecycle: coreServices.lifecycle,
       logger: coreServices.logger,
     },
-    createRootContext: ({ config }) => DatabaseManager.fromConfig(config),
+    // With the root lifecycle, so the connections close when the backend stops.
+    createRootContext: ({ config, rootLifecycle, rootLogger }) =>
+      DatabaseManager.fromConfig(config, { rootLifecycle, rootLogger }),
     factory: ({ plugin, lifecycle, logger }, manager) =>
       plugin.getId() === 'ai-assistant'
         ? mockServices.database({ knex })

@@ -134,7 +134,11 @@ export class KnowledgeActions {
         'ask answers a user and keeps the exchange in their conversations: call it with a user token, not a service or static token (search-knowledge accepts those)',
       );
     }
-    await requirePermission(permissions, credentials, aiAssistantChatPermission);
+    await requirePermission(
+      permissions,
+      credentials,
+      aiAssistantChatPermission,
+    );
     await rateLimiter?.take(credentials.principal.userEntityRef);
     const request = parse(
       chatRequestSchema,

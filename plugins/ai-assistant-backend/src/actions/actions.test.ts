@@ -32,10 +32,14 @@ const B = 'user:default/b';
 const ADMIN = 'user:default/admin';
 
 const documents = [
-  doc('payments', 'The payments service deploys with Helm to the prod cluster.', {
-    title: 'Payments',
-    entityRef: PAYMENTS,
-  }),
+  doc(
+    'payments',
+    'The payments service deploys with Helm to the prod cluster.',
+    {
+      title: 'Payments',
+      entityRef: PAYMENTS,
+    },
+  ),
   doc('ledger', 'The ledger service deploys with Helm to the ledger cluster.', {
     title: 'Ledger',
     entityRef: LEDGER,
@@ -196,9 +200,9 @@ describe.each(databases.eachId())('the assistant actions on %s', databaseId => {
       query.query,
       'Services deploy with Helm [1].',
     ]);
-    expect(
-      (await backend.conversation(answer.conversationId, A)).status,
-    ).toBe(404);
+    expect((await backend.conversation(answer.conversationId, A)).status).toBe(
+      404,
+    );
     await waitForTitle(backend, 'Helm deploys', B);
 
     // A follow-up continues the same conversation.

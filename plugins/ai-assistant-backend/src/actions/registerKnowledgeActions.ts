@@ -137,9 +137,7 @@ export function registerKnowledgeActions(
           sources: z.array(source),
           conversationId: z.string().optional(),
           messageId: z.string().optional(),
-          error: z
-            .object({ code: z.string(), message: z.string() })
-            .optional(),
+          error: z.object({ code: z.string(), message: z.string() }).optional(),
           pendingApproval: z.record(z.any()).optional(),
         });
       },
