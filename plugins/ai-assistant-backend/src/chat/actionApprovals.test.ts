@@ -1,5 +1,10 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { BaseMessage } from '@langchain/core/messages';
+import azureAiModels from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-model-provider-azure-ai';
+import {
+  type AzureOpenAiTestServer,
+  startAzureOpenAiTestServer,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
 import {
   type ReceivedEvent,
   startChatBackend,
@@ -393,6 +398,104 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
       'at most 2 tool calls per answer (aiAssistant.tools.maxCallsPerAnswer)',
     );
     await ctx.backend.stop();
+  });
+});
+
+// The paused turn is stored and read back as LangChain messages: a real provider must get it in
+// its own wire format when the answer continues.
+describe(`Actions as tools with an Azure OpenAI model, on ${databases.ids[0]}`, () => {
+  let azure: AzureOpenAiTestServer;
+  beforeEach(async () => {
+    azure = await startAzureOpenAiTestServer();
+  });
+  afterEach(() => azure.close());
+
+  it('continues the model turn that called the action after a reload-proof pause', async () => {
+    const runs: TestActionRun[] = [];
+    const backend = await startChatBackend({
+      models: null,
+      features: [azureAiModels, createTestActionsPlugin(runs)],
+      knex:
+        databases.ids[0] === 'POSTGRES_15'
+          ? await databases.init(databases.ids[0])
+          : undefined,
+      backendConfig: { actions: { pluginSources: [TEST_ACTIONS_PLUGIN_ID] } },
+      config: {
+        actions: { tools: ['test-actions:restart-service'] },
+        models: {
+          azureAi: {
+            apiKey: 'approval-key',
+            maxRetries: 0,
+            models: [{ endpoint: azure.endpoint, modelName: 'gpt-4o' }],
+          },
+        },
+      },
+    });
+    azure.scriptChat({
+      toolCalls: [{ name: RESTART, arguments: { service: 'payments' } }],
+    });
+    azure.scriptChat({ text: 'Payments was restarted.' });
+    const completions = () =>
+      azure.requests.filter(r => r.path.endsWith('/chat/completions'));
+
+    const { events } = await backend.chat({ message: 'Restart payments' });
+    const [approval] = ofType(events, 'approval');
+    const { conversationId } = events[0].data;
+    const offered = completions()[0].body.tools.map(
+      (t: any) => t.function.name,
+    );
+    expect(offered).toContain(RESTART);
+    const restart = completions()[0].body.tools.find(
+      (t: any) => t.function.name === RESTART,
+    );
+    expect(restart.function.parameters).toMatchObject({
+      type: 'object',
+      properties: { service: { type: 'string' } },
+      required: ['service'],
+    });
+
+    const decided = await backend.decide(conversationId, approval.id, {
+      decision: 'approve',
+    });
+
+    expect(decided.events.at(-1)!.type).toBe('done');
+    expect(runs).toHaveLength(1);
+    const continued = completions()[1].body.messages;
+    const call = continued.find((m: any) => m.role === 'assistant');
+    expect(call.tool_calls).toEqual([
+      expect.objectContaining({
+        type: 'function',
+        function: expect.objectContaining({ name: RESTART }),
+      }),
+    ]);
+    expect(continued.at(-1)).toEqual(
+      expect.objectContaining({
+        role: 'tool',
+        tool_call_id: call.tool_calls[0].id,
+        content: JSON.stringify({ restarted: 'payments' }),
+      }),
+    );
+    const stored = await backend.conversation(conversationId);
+    expect(stored.body.messages[1]).toMatchObject({
+      status: 'complete',
+      content: 'Payments was restarted.',
+    });
+    // A paused first answer keeps its first-words title: no title request to wait for.
+    expect(completions()).toHaveLength(2);
+    await backend.stop();
+  });
+});
+
+describe('aiAssistant.actions.tools', () => {
+  it('refuses an entry that is not an action id at startup, naming the key', async () => {
+    await expect(
+      startChatBackend({
+        models: null,
+        config: { actions: { tools: ['restart-service'] } },
+      }),
+    ).rejects.toThrow(
+      /aiAssistant\.actions\.tools: expected Actions Registry action ids .* got 'restart-service'/,
+    );
   });
 });
 
