@@ -146,6 +146,12 @@ function buildCorpus(ids: {
     { what: 'ingestion status', method: 'GET', path: '/ingestion' },
     { what: 'ingestion run', method: 'POST', path: '/ingestion/run' },
     { what: 'usage', method: 'GET', path: '/admin/usage?from=2026-01-01' },
+    { what: 'feedback review', method: 'GET', path: '/admin/feedback' },
+    {
+      what: 'mark reviewed',
+      method: 'POST',
+      path: `/admin/feedback/${ids.foreignMessage}/reviewed`,
+    },
   ];
 
   const corpus: BadRequest[] = [];
@@ -164,7 +170,13 @@ function buildCorpus(ids: {
   }
 
   // A permitted user who may not administer ingestion.
-  for (const path of ['/ingestion', '/ingestion/run', '/admin/usage']) {
+  for (const path of [
+    '/ingestion',
+    '/ingestion/run',
+    '/admin/usage',
+    '/admin/feedback',
+    `/admin/feedback/${ids.foreignMessage}/reviewed`,
+  ]) {
     for (const method of ['GET', 'POST']) {
       corpus.push({ what: `${method} ${path} as user`, method, path, auth: a });
     }
