@@ -294,7 +294,10 @@ describe.each(stores)('the dev backend over MCP, knowledge on %s', store => {
         expect(hit).toEqual(
           expect.objectContaining({
             title: expect.any(String),
-            url: expect.any(String),
+            // The catalog's links are inside the portal: absolute, so an agent can open them.
+            url: expect.stringMatching(
+              /^http:\/\/localhost:3000\/catalog\/default\/component\/(payments|ledger)\b/,
+            ),
             score: expect.any(Number),
             source: 'catalog',
             content: expect.any(String),

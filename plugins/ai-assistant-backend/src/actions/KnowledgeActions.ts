@@ -76,6 +76,11 @@ export class KnowledgeActions {
       ingestion: IngestionStatusService;
       /** The chat's per-user limit; `ask` costs what a chat message costs. */
       rateLimiter?: RateLimiter;
+      /**
+       * `app.baseUrl`: links inside the portal (e.g. `/catalog/default/component/x`) are made
+       * absolute with it, since an agent outside the portal cannot follow a relative one.
+       */
+      appBaseUrl?: string;
     },
   ) {}
 
@@ -107,7 +112,7 @@ export class KnowledgeActions {
     return {
       results: chunks.map(chunk => ({
         title: chunk.title,
-        url: sectionUrl(chunk.url, chunk.anchor),
+        url: this.absolute(sectionUrl(chunk.url, chunk.anchor)),
         ...(chunk.section && { section: chunk.section }),
         score: chunk.score,
         source: chunk.source,
@@ -157,7 +162,10 @@ export class KnowledgeActions {
     return {
       status: answer.status,
       answer: answer.text,
-      sources: answer.sources,
+      sources: answer.sources.map(source => ({
+        ...source,
+        url: this.absolute(source.url),
+      })),
       conversationId: answer.conversationId,
       messageId: answer.messageId,
       ...(answer.error && {
@@ -167,6 +175,13 @@ export class KnowledgeActions {
         pendingApproval: answer.pendingApproval as unknown as JsonObject,
       }),
     };
+  }
+
+  private absolute(url: string): string {
+    const base = this.options.appBaseUrl;
+    return base && url.startsWith('/') && !url.startsWith('//')
+      ? `${base.replace(/\/+$/, '')}${url}`
+      : url;
   }
 
   /** What `GET /ingestion` returns, for ingestion admins only. */
