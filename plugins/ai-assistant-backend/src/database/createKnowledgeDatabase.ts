@@ -128,6 +128,9 @@ export function openReadReplica(
 /** Opens (and migrates) an embedded PGlite database with pgvector enabled. */
 export async function openPglite(dataDir?: string): Promise<Knex> {
   const pglite = new PGlite({ dataDir, extensions: { vector } });
+  // Starting PGlite (its WASM initdb) takes over 30 s on a busy machine; waited for inside
+  // knex's pool it would count against the pool's 30 s create timeout and fail startup.
+  await pglite.waitReady;
   const knex = knexFactory({
     client: ClientPgLite,
     dialect: 'postgres',
