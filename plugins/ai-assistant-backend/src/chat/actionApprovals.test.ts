@@ -1,4 +1,5 @@
 import { mockServices } from '@backstage/backend-test-utils';
+import type { AiAssistantModel } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import type { BaseMessage } from '@langchain/core/messages';
 import azureAiModels from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-model-provider-azure-ai';
 import {
@@ -8,6 +9,7 @@ import {
 import {
   type ReceivedEvent,
   startChatBackend,
+  waitForTitle,
 } from '../__testUtils__/chatBackend';
 import {
   isTitleRequest,
@@ -39,20 +41,16 @@ const ofType = (events: ReceivedEvent[], type: string) =>
   events.filter(e => e.type === type).map(e => e.data);
 
 describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
-  const start = async (
-    replies: ScriptedReply[],
-    config: Record<string, any> = {},
-  ) => {
-    const runs: TestActionRun[] = [];
-    const answers = [...replies];
-    const model = new ScriptedChatModel(messages =>
-      isTitleRequest(messages)
-        ? { tokens: ['Service restart'] }
-        : (answers.shift() ?? { tokens: ['(no more replies)'] }),
-    );
-    const auditor = mockServices.auditor.mock();
-    const backend = await startChatBackend({
-      models: [scriptedModel('scripted', model)],
+  // One backend for the tests on a database (startup dominates on a busy machine); each test
+  // gets its own scripted model, action runs and audit events.
+  const models: AiAssistantModel[] = [];
+  const runs: TestActionRun[] = [];
+  const auditor = mockServices.auditor.mock();
+  let backend: Awaited<ReturnType<typeof startChatBackend>>;
+
+  beforeAll(async () => {
+    backend = await startChatBackend({
+      models,
       knex:
         databaseId === 'POSTGRES_15'
           ? await databases.init(databaseId)
@@ -65,10 +63,24 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
             'test-actions:restart-service',
           ],
         },
-        ...config,
+        // Low for the caps test; no other test makes more than one call.
+        tools: { maxCallsPerAnswer: 2 },
       },
       features: [createTestActionsPlugin(runs), auditor.factory],
     });
+  });
+  afterAll(() => backend?.stop());
+
+  const start = async (replies: ScriptedReply[]) => {
+    const answers = [...replies];
+    const model = new ScriptedChatModel(messages =>
+      isTitleRequest(messages)
+        ? { tokens: ['Service status'] }
+        : (answers.shift() ?? { tokens: ['(no more replies)'] }),
+    );
+    models.splice(0, models.length, scriptedModel('scripted', model));
+    runs.length = 0;
+    auditor.createEvent.mockClear();
     const audits = async (eventId: string) => {
       const calls = auditor.createEvent.mock.calls.map(([options]) => options);
       const events = await Promise.all(
@@ -78,7 +90,10 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
         options.eventId === eventId ? [{ options, event: events[index] }] : [],
       );
     };
-    return { backend, model, runs, audits };
+    /** The messages of the model's `n`th answering call (title requests left out). */
+    const call = (n: number) =>
+      model.calls.filter(messages => !isTitleRequest(messages))[n];
+    return { backend, model, call, runs, audits };
   };
 
   /** Asks a question whose answer pauses at the restart action. */
@@ -130,14 +145,15 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
         caller: 'user:default/a',
       },
     ]);
-    expect(toolResults(ctx.model.calls[1])).toEqual([
+    expect(toolResults(ctx.call(1))).toEqual([
       JSON.stringify({ status: 'payments is running' }),
     ]);
     const invocations = await ctx.audits('tool-invocation');
     expect(invocations.map(i => i.options.meta?.tool)).toEqual([
       'test-actions:service-status',
     ]);
-    await ctx.backend.stop();
+    // The answer completed a new conversation: let its title request finish.
+    await waitForTitle(ctx.backend, 'Service status');
   });
 
   it('pauses at an action that is not read-only, keeps the pending call across a reload, and runs it once with exactly those arguments after approval', async () => {
@@ -225,7 +241,7 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
       },
     ]);
     // The model continued from where it paused, with the action's output.
-    expect(toolResults(ctx.model.calls[1])).toEqual([
+    expect(toolResults(ctx.call(1))).toEqual([
       JSON.stringify({ restarted: 'payments' }),
     ]);
 
@@ -269,7 +285,6 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
     ]);
     expect(approvals[0].event.success).toHaveBeenCalled();
     expect(approvals[1].event.fail).toHaveBeenCalled();
-    await ctx.backend.stop();
   });
 
   it('never runs a denied action and tells the model the user denied it', async () => {
@@ -296,7 +311,7 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
       data: { messageId },
     });
     expect(ctx.runs).toEqual([]);
-    const [denial] = toolResults(ctx.model.calls[1]);
+    const [denial] = toolResults(ctx.call(1));
     expect(denial).toContain(
       'The user denied running the action Restart service (test-actions:restart-service)',
     );
@@ -322,7 +337,6 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
     });
     expect(late.status).toBe(409);
     expect(ctx.runs).toEqual([]);
-    await ctx.backend.stop();
   });
 
   it("refuses decisions on other users' conversations, unknown approvals and bad bodies, and runs nothing", async () => {
@@ -362,23 +376,19 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
     expect(ctx.runs).toEqual([]);
     const stillPending = await ctx.backend.conversation(conversationId);
     expect(stillPending.body.messages[1].pendingApproval).toEqual(approval);
-    await ctx.backend.stop();
   });
 
   it('counts action calls against the tool-call caps, also after an approval', async () => {
-    const ctx = await start(
-      [
-        {
-          toolCalls: [
-            { name: STATUS, args: { service: 'payments' } },
-            { name: RESTART, args: { service: 'payments' } },
-          ],
-        },
-        { toolCalls: [{ name: STATUS, args: { service: 'billing' } }] },
-        { tokens: ['Done.'] },
-      ],
-      { tools: { maxCallsPerAnswer: 2 } },
-    );
+    const ctx = await start([
+      {
+        toolCalls: [
+          { name: STATUS, args: { service: 'payments' } },
+          { name: RESTART, args: { service: 'payments' } },
+        ],
+      },
+      { toolCalls: [{ name: STATUS, args: { service: 'billing' } }] },
+      { tokens: ['Done.'] },
+    ]);
     const { approval, conversationId } = await pauseAtRestart(ctx);
     expect(ctx.runs.map(r => r.actionId)).toEqual([
       'test-actions:service-status',
@@ -394,10 +404,9 @@ describe.each(databases.eachId())('Actions as tools, on %s', databaseId => {
       'test-actions:service-status',
       'test-actions:restart-service',
     ]);
-    expect(toolResults(ctx.model.calls[2]).at(-1)).toContain(
+    expect(toolResults(ctx.call(2)).at(-1)).toContain(
       'at most 2 tool calls per answer (aiAssistant.tools.maxCallsPerAnswer)',
     );
-    await ctx.backend.stop();
   });
 });
 
