@@ -69,6 +69,12 @@ const OUTCOME = {
   deny: 'You denied this action: it did not run, and the assistant was told.',
 } as const;
 
+const ARGUMENTS_CAPTION = {
+  pending: 'It will run with exactly these arguments:',
+  approve: 'Approved with exactly these arguments:',
+  deny: 'It would have run with these arguments:',
+} as const;
+
 /**
  * An action the assistant wants to run that may change something: what it is, and the exact
  * arguments it would run with, for the user to approve or deny. Nothing runs before approval.
@@ -115,7 +121,7 @@ export function ApprovalCard(props: ApprovalCardProps) {
         </Typography>
       )}
       <Typography variant="caption" component="p" className={status.secondary}>
-        It will run with exactly these arguments:
+        {ARGUMENTS_CAPTION[decided ? decision : 'pending']}
       </Typography>
       <pre className={classes.args} role="region" aria-label="Arguments">
         {JSON.stringify(request.input, null, 2)}
