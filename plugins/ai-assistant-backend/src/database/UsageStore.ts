@@ -39,19 +39,26 @@ export class UsageStore {
     return new UsageStore(options.knex);
   }
 
-  /** Records one answer. */
+  /**
+   * Records one answer. Recording the same message again (an answer that paused for an
+   * action's approval and then went on) replaces its tokens, estimate mark and outcome with
+   * the new totals, and keeps its day, user, fallback and rating.
+   */
   async record(usage: AnswerUsage): Promise<void> {
-    await this.knex('chat_usage').insert({
-      message_id: usage.messageId,
-      day: utcDay(usage.at ?? new Date()),
-      user_ref: usage.userRef,
-      model_id: usage.modelId,
-      input_tokens: usage.inputTokens,
-      output_tokens: usage.outputTokens,
-      estimated: usage.estimated,
-      status: usage.status,
-      fallback: usage.fallback,
-    });
+    await this.knex('chat_usage')
+      .insert({
+        message_id: usage.messageId,
+        day: utcDay(usage.at ?? new Date()),
+        user_ref: usage.userRef,
+        model_id: usage.modelId,
+        input_tokens: usage.inputTokens,
+        output_tokens: usage.outputTokens,
+        estimated: usage.estimated,
+        status: usage.status,
+        fallback: usage.fallback,
+      })
+      .onConflict('message_id')
+      .merge(['input_tokens', 'output_tokens', 'estimated', 'status']);
   }
 
   /** Keeps the rating of an answer; a later rating replaces an earlier one. */
