@@ -528,7 +528,7 @@ function toReviewItem(row: any): FeedbackReviewItem {
     rating: 'down',
     ...(row.comment && { comment: row.comment }),
     ratedAt: iso(row.rated_at),
-    ...(row.question != null && { question: row.question }),
+    ...(typeof row.question === 'string' && { question: row.question }),
     answer: row.answer,
     ...(row.model_id && { modelId: row.model_id }),
     sources: json(row.sources, []),
