@@ -6,6 +6,10 @@ import {
   noopMetrics,
   secondsSince,
 } from '../metrics/AiAssistantMetrics';
+import { AdaptiveConcurrency } from './AdaptiveConcurrency';
+
+/** Default ceiling of concurrent embeddings calls during ingestion. */
+export const DEFAULT_EMBEDDING_CONCURRENCY = 4;
 
 /**
  * The configured embeddings provider, with its dimension known and every vector checked
@@ -16,13 +20,68 @@ export class EmbeddingsService {
 
   private readonly metrics: AiAssistantMetrics;
   private readonly logger?: LoggerService;
+  private readonly pacing: AdaptiveConcurrency;
 
+  /**
+   * `concurrency` is the most embeddings calls embedBatches makes at once (see
+   * AdaptiveConcurrency: fewer while the provider rate-limits).
+   */
   constructor(
     private readonly provider: EmbeddingsProvider,
-    options: { metrics?: AiAssistantMetrics; logger?: LoggerService } = {},
+    options: {
+      metrics?: AiAssistantMetrics;
+      logger?: LoggerService;
+      concurrency?: number;
+    } = {},
   ) {
     this.metrics = options.metrics ?? noopMetrics;
     this.logger = options.logger;
+    this.pacing = new AdaptiveConcurrency(
+      options.concurrency ?? DEFAULT_EMBEDDING_CONCURRENCY,
+    );
+  }
+
+  /** The most embeddings calls embedBatches makes at once. */
+  get maxConcurrency(): number {
+    return this.pacing.ceiling;
+  }
+
+  /**
+   * Embeds many texts in calls of at most `batchSize`, several at once at the rate the
+   * provider accepts (rate-limited calls wait and are retried; see AdaptiveConcurrency).
+   * `onBatch` hears of each call's texts as they complete. Vectors come back in text order.
+   */
+  async embedBatches(
+    texts: string[],
+    options: {
+      batchSize: number;
+      signal?: AbortSignal;
+      onBatch?: (count: number) => void | Promise<void>;
+    },
+  ): Promise<number[][]> {
+    const { batchSize, signal, onBatch } = options;
+    const vectors = new Array<number[]>(texts.length);
+    const starts: number[] = [];
+    for (let i = 0; i < texts.length; i += batchSize) starts.push(i);
+    let failed = false;
+    await Promise.all(
+      starts.map(async start => {
+        const slice = texts.slice(start, start + batchSize);
+        const result = await this.pacing.run(() => {
+          // After one call failed for good, the others are not worth making.
+          if (failed) throw new Error('another embeddings call failed');
+          return this.embedDocuments(slice);
+        }, signal).catch(error => {
+          failed = true;
+          throw error;
+        });
+        result.forEach((vector, j) => {
+          vectors[start + j] = vector;
+        });
+        await onBatch?.(slice.length);
+      }),
+    );
+    return vectors;
   }
 
   /** Id of the provider, e.g. `ollama`. */

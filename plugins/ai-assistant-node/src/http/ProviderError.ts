@@ -7,6 +7,11 @@
 export class ProviderError extends Error {
   /** HTTP status of the provider's answer, when there was one. */
   readonly status?: number;
+  /**
+   * How long the provider asked to wait before the next request (its `retry-after-ms` or
+   * `Retry-After` header), when it said; callers that pace requests use it.
+   */
+  readonly retryAfterMs?: number;
 
   constructor(options: {
     provider: string;
@@ -14,6 +19,7 @@ export class ProviderError extends Error {
     /** Where the provider was called, without credentials or query string. */
     url?: string;
     status?: number;
+    retryAfterMs?: number;
     cause: unknown;
     /** Values that must never appear in the message, e.g. API keys. */
     secrets?: Array<string | undefined>;
@@ -29,6 +35,7 @@ export class ProviderError extends Error {
     super(`${provider}${where ? ` ${where}` : ''} failed: ${reason}`);
     this.name = 'ProviderError';
     this.status = status;
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /**
@@ -49,6 +56,9 @@ export class ProviderError extends Error {
     return new ProviderError({
       ...options,
       status: typeof status === 'number' ? status : undefined,
+      retryAfterMs: retryAfterMs(
+        (error as { headers?: unknown } | null)?.headers,
+      ),
       cause: new Error(describeErrorChain(error)),
     });
   }
@@ -104,4 +114,24 @@ export function redact(
     }
   }
   return result;
+}
+
+/** The wait an SDK error's response headers ask for (`Headers` or a plain record), if any. */
+function retryAfterMs(headers: unknown): number | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const get = (name: string): string | undefined => {
+    const value =
+      typeof (headers as Headers).get === 'function'
+        ? (headers as Headers).get(name)
+        : (headers as Record<string, unknown>)[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const ms = Number(get('retry-after-ms') ?? NaN);
+  if (Number.isFinite(ms) && ms >= 0) return ms;
+  const after = get('retry-after');
+  if (after === undefined) return undefined;
+  const seconds = Number(after);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(after);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }

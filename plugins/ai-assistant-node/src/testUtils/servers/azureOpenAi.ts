@@ -30,6 +30,14 @@ export interface AzureOpenAiTestServerOptions {
    * which the v1 and inference endpoints also accept); others get Azure's 401.
    */
   apiKey?: string;
+  /** Time `/embeddings` takes to answer, as a real provider does. Default: 0. */
+  embeddingsLatencyMs?: number;
+  /**
+   * A rate limit on `/embeddings`: at most `requests` per fixed window of `windowMs` (the first
+   * starts with the first request); the others get 429 with `Retry-After` and `retry-after-ms`
+   * saying when the next window starts, as Azure's per-minute limits do.
+   */
+  embeddingsRateLimit?: { requests: number; windowMs: number };
 }
 
 /**
@@ -38,6 +46,8 @@ export interface AzureOpenAiTestServerOptions {
  * @public
  */
 export interface RecordedAzureOpenAiRequest extends RecordedRequestBase {
+  /** Whether the embeddings rate limit refused the request. */
+  rateLimited?: boolean;
   /** Path without the query, e.g. `/openai/deployments/gpt-4o/chat/completions`. */
   path: string;
   /** Query parameters, e.g. `{ 'api-version': '2024-10-21' }`. */
@@ -92,6 +102,8 @@ export interface AzureOpenAiTestServer {
     headers?: Record<string, string>,
     times?: number,
   ): void;
+  /** The most `/embeddings` requests the server was answering at once. */
+  maxEmbeddingsInFlight(): number;
   /** Stops the server, cutting open connections. */
   close(): Promise<void>;
 }
@@ -138,6 +150,23 @@ export async function startAzureOpenAiTestServer(
 ): Promise<AzureOpenAiTestServer> {
   const replies: ScriptedAzureOpenAiChatReply[] = [];
   let completions = 0;
+  const limit = options.embeddingsRateLimit;
+  const window = { start: 0, used: 0 };
+  /** Milliseconds until the next window when the limit refuses a request now, else 0. */
+  const refuseFor = (): number => {
+    if (!limit) return 0;
+    const now = Date.now();
+    if (now >= window.start + limit.windowMs) {
+      window.start = now;
+      window.used = 0;
+    }
+    if (window.used >= limit.requests) {
+      return window.start + limit.windowMs - now;
+    }
+    window.used += 1;
+    return 0;
+  };
+  const embeddingsLoad = { now: 0, max: 0 };
 
   const server = await startLoopbackServer<RecordedAzureOpenAiRequest>({
     record: (base, url) => ({
@@ -193,6 +222,23 @@ export async function startAzureOpenAiTestServer(
           'The API deployment for this resource does not exist. If you created the deployment within the last 5 minutes, please wait a moment and try again.',
         );
       } else if (operation === 'embeddings') {
+        const waitMs = refuseFor();
+        if (waitMs > 0) {
+          recorded.rateLimited = true;
+          sendError(res, 429, '429', undefined, {
+            'Retry-After': String(Math.ceil(waitMs / 1000)),
+            'retry-after-ms': String(waitMs + 1),
+          });
+          return;
+        }
+        embeddingsLoad.now += 1;
+        embeddingsLoad.max = Math.max(embeddingsLoad.max, embeddingsLoad.now);
+        if (options.embeddingsLatencyMs) {
+          await new Promise(resolve =>
+            setTimeout(resolve, options.embeddingsLatencyMs),
+          );
+        }
+        embeddingsLoad.now -= 1;
         embed(
           res,
           recorded.body,
@@ -224,6 +270,7 @@ export async function startAzureOpenAiTestServer(
       replies.push(reply);
     },
     failNext: server.failNext,
+    maxEmbeddingsInFlight: () => embeddingsLoad.max,
     close: server.close,
   };
 }
