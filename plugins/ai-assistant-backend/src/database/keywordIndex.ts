@@ -22,8 +22,17 @@ export function chunkTsv(
   config: string,
   fields: KeywordFields,
 ): Knex.Raw {
-  const text = [fields.title, fields.section ?? '', fields.content].join('\n');
-  return knex.raw('to_tsvector(?::regconfig, ?)', [config, keywordText(text)]);
+  return knex.raw('to_tsvector(?::regconfig, ?)', [
+    config,
+    keywordSource(fields),
+  ]);
+}
+
+/** The text a chunk's `tsv` is made of (see chunkTsv), for writers that compute it in SQL. */
+export function keywordSource(fields: KeywordFields): string {
+  return keywordText(
+    [fields.title, fields.section ?? '', fields.content].join('\n'),
+  );
 }
 
 const COUNT_TERMS = `

@@ -1,0 +1,148 @@
+import type { Knex } from 'knex';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { chunkTsv, keywordSource } from './keywordIndex';
+import { vectorBinary, vectorText, type VectorValue } from './vectorCodec';
+
+/** Chunks per INSERT statement on the embedded database; see insertChunkRows. */
+const INSERT_ROWS = 100;
+
+/** One row of `embeddings` as the store writes it; the document's guards come from `documents`. */
+export interface ChunkRow {
+  source: string;
+  documentId: string;
+  chunkIndex: number;
+  content: string;
+  contentHash: string;
+  /** The row's metadata as JSON text. */
+  metadata: string;
+  embedding: VectorValue;
+  /** Title, heading path and text: what the keyword index (`tsv`) is made of. */
+  keywordFields: { title: string; section?: string; content: string };
+}
+
+/**
+ * Inserts chunk rows of documents already written in this transaction (their guards are read
+ * from `documents`); call it once per transaction, as the load table empties only at commit.
+ * On Postgres the rows go through one binary COPY into a temporary
+ * table and one INSERT … SELECT that computes the keyword index (`tsv`) in the server: no
+ * statement text of 20 KB per vector to build and parse, no round trip per chunk. The
+ * embedded database (PGlite) has no COPY from a client stream, so there the rows go in
+ * multi-row INSERTs.
+ */
+export async function insertChunkRows(
+  trx: Knex.Transaction,
+  rows: ChunkRow[],
+  modelKey: string,
+  textSearchConfig: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  if (trx.client.config.client !== 'pg') {
+    await insertRows(trx, rows, modelKey, textSearchConfig);
+    return;
+  }
+  const connection = await trx.client.acquireConnection();
+  if (!withLoadTable.has(connection)) {
+    // Per connection, emptied at every commit: created once, not once per write.
+    await trx.raw(
+      `CREATE TEMP TABLE IF NOT EXISTS chunk_load (
+         source text, document_id text, chunk_index int4, content text, content_hash text,
+         metadata text, embedding vector, keyword text
+       ) ON COMMIT DELETE ROWS`,
+    );
+    withLoadTable.add(connection);
+  }
+  await pipeline(
+    Readable.from(copyRecords(rows)),
+    connection.query(copyFrom('COPY chunk_load FROM STDIN (FORMAT binary)')),
+  );
+  await trx.raw(
+    `INSERT INTO embeddings (source, document_id, chunk_index, content, content_hash, metadata,
+                             entity_ref, entity_refs, embedding, embedding_model, tsv)
+     SELECT l.source, l.document_id, l.chunk_index, l.content, l.content_hash, l.metadata::jsonb,
+            d.entity_ref, d.entity_refs, l.embedding, ?, to_tsvector(?::regconfig, l.keyword)
+       FROM chunk_load l
+       JOIN documents d ON d.source = l.source AND d.document_id = l.document_id`,
+    [modelKey, textSearchConfig],
+  );
+}
+
+/** Connections that have the temporary `chunk_load` table (it lives as long as they do). */
+const withLoadTable = new WeakSet<object>();
+
+async function insertRows(
+  trx: Knex.Transaction,
+  rows: ChunkRow[],
+  modelKey: string,
+  textSearchConfig: string,
+): Promise<void> {
+  const guards = new Map<string, { entity_ref: string; entity_refs: string[] }>();
+  const documentIds = [...new Set(rows.map(row => row.documentId))];
+  for (const row of await trx('documents')
+    .where({ source: rows[0].source })
+    .whereIn('document_id', documentIds)
+    .select('document_id', 'entity_ref', 'entity_refs')) {
+    guards.set(row.document_id, row);
+  }
+  // In statements of at most INSERT_ROWS chunks: a vector's text form is ~20 KB, so one
+  // statement for a 2,000-chunk page would build a 40 MB query in memory.
+  for (let start = 0; start < rows.length; start += INSERT_ROWS) {
+    await trx('embeddings').insert(
+      rows.slice(start, start + INSERT_ROWS).map(row => ({
+        source: row.source,
+        document_id: row.documentId,
+        chunk_index: row.chunkIndex,
+        content: row.content,
+        content_hash: row.contentHash,
+        metadata: row.metadata,
+        entity_ref: guards.get(row.documentId)?.entity_ref ?? null,
+        entity_refs: guards.get(row.documentId)?.entity_refs ?? null,
+        embedding: vectorText(row.embedding),
+        embedding_model: modelKey,
+        tsv: chunkTsv(trx, textSearchConfig, row.keywordFields),
+      })),
+    );
+  }
+}
+
+const NULL_FIELD = -1;
+
+/** The rows in Postgres's binary COPY format, a buffer per row so memory stays flat. */
+function* copyRecords(rows: ChunkRow[]): Generator<Buffer> {
+  const header = Buffer.alloc(19);
+  header.write('PGCOPY\n\xff\r\n\0', 0, 'latin1');
+  // Flags and header extension length stay 0.
+  yield header;
+  for (const row of rows) {
+    const fields: Array<Buffer | null> = [
+      Buffer.from(row.source),
+      Buffer.from(row.documentId),
+      int4(row.chunkIndex),
+      Buffer.from(row.content),
+      Buffer.from(row.contentHash),
+      Buffer.from(row.metadata),
+      vectorBinary(row.embedding),
+      Buffer.from(keywordSource(row.keywordFields)),
+    ];
+    const parts: Buffer[] = [int2(fields.length)];
+    for (const field of fields) {
+      parts.push(int4(field ? field.length : NULL_FIELD));
+      if (field) parts.push(field);
+    }
+    yield Buffer.concat(parts);
+  }
+  yield int2(-1);
+}
+
+function int2(value: number): Buffer {
+  const buffer = Buffer.allocUnsafe(2);
+  buffer.writeInt16BE(value);
+  return buffer;
+}
+
+function int4(value: number): Buffer {
+  const buffer = Buffer.allocUnsafe(4);
+  buffer.writeInt32BE(value);
+  return buffer;
+}
