@@ -13,6 +13,9 @@ import { combineReports } from './report';
 
 const BENCHMARKS: Record<string, string> = {
   ingestion: 'benchmarks/ingestion.ts',
+  corpus: 'benchmarks/corpus.ts',
+  pacing: 'benchmarks/pacing.ts',
+  scale: 'benchmarks/scale.ts',
   search: 'benchmarks/search.ts',
   chat: 'benchmarks/chat.ts',
   'chat-load': 'benchmarks/chatLoad.ts',
@@ -21,8 +24,9 @@ const BENCHMARKS: Record<string, string> = {
   streaming: 'benchmarks/streaming.ts',
 };
 // The local embeddings provider is its own concern, and the browser benchmark needs Chromium
-// and the built app: they run only when named.
-const DEFAULT = ['ingestion', 'search', 'chat', 'chat-load', 'memory'];
+// and the built app, and the million-chunk scale run takes hours on a small machine: they run
+// only when named.
+const DEFAULT = ['ingestion', 'corpus', 'pacing', 'search', 'chat', 'chat-load', 'memory'];
 
 const args = process.argv.slice(2);
 // Flags, with the value of `--runs N`, go to every benchmark.

@@ -20,10 +20,39 @@ function pool(dimensions: number): Float32Array[] {
   });
 }
 
-function serve(dimensions: number) {
+/** Simulated provider limits: latency per call and a fixed-window rate limit. */
+interface Limits {
+  latencyMs: number;
+  /** Requests per window; 0 for no limit. */
+  requests: number;
+  windowMs: number;
+}
+
+function serve(dimensions: number, limits: Limits) {
   const vectors = pool(dimensions);
   const mixed = new Float32Array(dimensions);
-  const stats = { calls: 0, inputs: 0, base64: 0 };
+  const stats = {
+    calls: 0,
+    inputs: 0,
+    base64: 0,
+    rejected: 0,
+    /** Requests rejected when their previous attempt had been rejected too. */
+    rejectedTwice: 0,
+  };
+  const window = { start: 0, used: 0 };
+  const lastRejected = new Set<string>();
+  /** Milliseconds to the next window when the limit refuses a request now, else 0. */
+  function refuseFor(): number {
+    if (!limits.requests) return 0;
+    const now = Date.now();
+    if (now >= window.start + limits.windowMs) {
+      window.start = now;
+      window.used = 0;
+    }
+    if (window.used >= limits.requests) return window.start + limits.windowMs - now;
+    window.used += 1;
+    return 0;
+  }
 
   function embed(text: string): Float32Array {
     const a = vectors[hashText(text) % POOL_SIZE];
@@ -42,7 +71,13 @@ function serve(dimensions: number) {
         return;
       }
       if (req.method === 'POST' && req.url === '/stats/reset') {
-        Object.assign(stats, { calls: 0, inputs: 0, base64: 0 });
+        Object.assign(stats, {
+          calls: 0,
+          inputs: 0,
+          base64: 0,
+          rejected: 0,
+          rejectedTwice: 0,
+        });
         res.writeHead(204).end();
         return;
       }
@@ -51,6 +86,21 @@ function serve(dimensions: number) {
         ? body.input
         : [body.input];
       const base64 = body.encoding_format === 'base64';
+      const key = String(inputs[0]);
+      const waitMs = refuseFor();
+      if (waitMs > 0) {
+        stats.rejected += 1;
+        if (lastRejected.has(key)) stats.rejectedTwice += 1;
+        lastRejected.add(key);
+        res.writeHead(429, {
+          'content-type': 'application/json',
+          'retry-after': String(Math.ceil(waitMs / 1000)),
+          'retry-after-ms': String(waitMs + 1),
+        });
+        res.end('{"error":{"code":"429","message":"Rate limit exceeded"}}');
+        return;
+      }
+      lastRejected.delete(key);
       stats.calls += 1;
       stats.inputs += inputs.length;
       if (base64) stats.base64 += 1;
@@ -61,10 +111,14 @@ function serve(dimensions: number) {
           : `[${vector.join(',')}]`;
         return `{"object":"embedding","index":${index},"embedding":${encoded}}`;
       });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        `{"object":"list","data":[${items.join(',')}],"model":"bench","usage":{"prompt_tokens":${inputs.length},"total_tokens":${inputs.length}}}`,
-      );
+      const answer = () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          `{"object":"list","data":[${items.join(',')}],"model":"bench","usage":{"prompt_tokens":${inputs.length},"total_tokens":${inputs.length}}}`,
+        );
+      };
+      if (limits.latencyMs > 0) setTimeout(answer, limits.latencyMs);
+      else answer();
     });
   });
   server.listen(0, '127.0.0.1', () => {
@@ -72,6 +126,10 @@ function serve(dimensions: number) {
   });
 }
 
-serve(Number(process.argv[2] ?? 1536));
+serve(Number(process.argv[2] ?? 1536), {
+  latencyMs: Number(process.argv[3] ?? 0),
+  requests: Number(process.argv[4] ?? 0),
+  windowMs: Number(process.argv[5] ?? 60_000),
+});
 // The benchmark that forked this process is gone: so is the reason to run.
 process.on('disconnect', () => process.exit(0));

@@ -6,7 +6,13 @@ export interface EmbeddingsStub {
   /** Use as the `endpoint` of the Azure OpenAI embeddings config. */
   endpoint: string;
   /** Requests and texts embedded since the start or the last reset. */
-  stats(): Promise<{ calls: number; inputs: number; base64: number }>;
+  stats(): Promise<{
+    calls: number;
+    inputs: number;
+    base64: number;
+    rejected: number;
+    rejectedTwice: number;
+  }>;
   reset(): Promise<void>;
   close(): void;
 }
@@ -14,10 +20,17 @@ export interface EmbeddingsStub {
 /** Starts the embeddings stub (see embeddingsServer.ts) for vectors of the given length. */
 export async function startEmbeddingsStub(
   dimensions: number,
+  /** A provider's limits to simulate: latency per call, requests per window. */
+  limits: { latencyMs?: number; requests?: number; windowMs?: number } = {},
 ): Promise<EmbeddingsStub> {
   const child = fork(
     path.join(__dirname, 'embeddingsServer.ts'),
-    [String(dimensions)],
+    [
+      String(dimensions),
+      String(limits.latencyMs ?? 0),
+      String(limits.requests ?? 0),
+      String(limits.windowMs ?? 60_000),
+    ],
     {
       stdio: 'inherit',
     },
