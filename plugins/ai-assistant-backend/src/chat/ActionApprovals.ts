@@ -33,6 +33,7 @@ import {
   streamAnswer,
 } from './streamAnswer';
 import type { ToolSet } from './ToolSet';
+import type { UsageRecorder } from './UsageRecorder';
 
 /**
  * The approval step of answers that call actions which are not read-only: stores a paused
@@ -50,6 +51,8 @@ export class ActionApprovals {
       logger: LoggerService;
       auditor?: AuditorService;
       metrics?: AiAssistantMetrics;
+      /** Records the answer's new totals and outcome once it goes on after the decision. */
+      usage?: UsageRecorder;
     },
   ) {}
 
@@ -182,16 +185,28 @@ export class ActionApprovals {
       // The answer started before it paused; a failure now is not handed to another model.
       started: true,
     };
-    const finish = (
+    const finish = async (
       result: Pick<FinishedAnswer, 'status' | 'error' | 'errorCode'>,
-    ) =>
-      approvals.finishMessage(conversationId, messageId, {
+    ) => {
+      await approvals.finishMessage(conversationId, messageId, {
         content: progress.text,
         modelId: decided.modelId,
         toolCalls: progress.toolCalls,
         usage: progress.usage,
         ...result,
       });
+      await this.options.usage?.record({
+        messageId,
+        userRef,
+        modelId: decided.modelId,
+        candidates: [],
+        status: result.status,
+        prompt: decided.messages,
+        answer: progress.text,
+        usage: progress.usage,
+        usageBefore: decided.answer.usage,
+      });
+    };
     const errorId = randomUUID();
     const model = (await models.listModels()).find(
       m => m.id === decided.modelId,

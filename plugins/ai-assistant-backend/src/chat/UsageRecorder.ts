@@ -26,6 +26,11 @@ export interface FinishedAnswer {
   answer: string;
   /** What the provider reported, summed over the answer's model calls. */
   usage?: ChatUsage;
+  /**
+   * For an answer recorded again as it goes on (after an action's approval): what its first
+   * part reported, already in the token metric.
+   */
+  usageBefore?: ChatUsage;
 }
 
 /**
@@ -63,8 +68,8 @@ export class UsageRecorder {
     // Only what the provider reported: the metric is the providers' count, estimates are not.
     (this.options.metrics ?? noopMetrics).genAiTokenUsage(
       answer.modelId,
-      reportedIn,
-      reportedOut,
+      reportedIn - (answer.usageBefore?.inputTokens ?? 0),
+      reportedOut - (answer.usageBefore?.outputTokens ?? 0),
     );
     try {
       await this.options.store.record({

@@ -7,6 +7,15 @@ import {
 import type { JsonObject } from '@backstage/types';
 import request from 'supertest';
 import { AdminOnlyPermissions } from '../__testUtils__/AdminOnlyPermissions';
+import {
+  isTitleRequest,
+  ScriptedChatModel,
+  scriptedModel,
+} from '../__testUtils__/ScriptedChatModel';
+import {
+  createTestActionsPlugin,
+  TEST_ACTIONS_PLUGIN_ID,
+} from '../__testUtils__/testActions';
 import { startChatBackend, waitFor } from '../__testUtils__/chatBackend';
 import {
   type KnowledgeDatabaseId,
@@ -269,6 +278,73 @@ describe.each(databases.eachId())(
         const res = await usage(query).expect(400);
         expect(res.body.error.message).toContain(message);
       }
+      await backend.stop();
+    });
+
+    it("counts an answer that paused for an action's approval once, with the tokens of both parts", async () => {
+      const replies = [
+        {
+          tokens: ['Restarting. '],
+          toolCalls: [
+            {
+              name: 'test-actions__restart-service',
+              args: { service: 'payments', reason: 'stuck queue' },
+            },
+          ],
+          usage: { input_tokens: 100, output_tokens: 5, total_tokens: 105 },
+        },
+        {
+          tokens: ['Payments ', 'was restarted.'],
+          usage: { input_tokens: 200, output_tokens: 8, total_tokens: 208 },
+        },
+      ];
+      const model = new ScriptedChatModel(messages =>
+        isTitleRequest(messages)
+          ? { tokens: ['Restart'] }
+          : (replies.shift() ?? { tokens: ['(no more replies)'] }),
+      );
+      const backend = await startChatBackend({
+        models: [scriptedModel('scripted/actions', model)],
+        backendConfig: {
+          actions: { pluginSources: [TEST_ACTIONS_PLUGIN_ID] },
+        },
+        config: { actions: { tools: ['test-actions:restart-service'] } },
+        features: [createTestActionsPlugin([])],
+        knex:
+          databaseId === 'POSTGRES_15'
+            ? await databases.init(databaseId)
+            : undefined,
+      });
+      const usage = () =>
+        request(backend.server)
+          .get('/api/ai-assistant/admin/usage')
+          .set('Authorization', backend.auth(admin))
+          .expect(200);
+
+      const { events } = await backend.chat({ message: 'Restart payments' });
+      const approval = events.find(e => e.type === 'approval')!.data;
+      expect((await usage()).body.totals).toMatchObject({
+        chats: 1,
+        inputTokens: 100,
+      });
+
+      const decided = await backend.decide(
+        events[0].data.conversationId,
+        approval.id,
+        { decision: 'approve' },
+      );
+      expect(decided.events.at(-1)?.type).toBe('done');
+
+      expect((await usage()).body.rows).toEqual([
+        expect.objectContaining({
+          modelId: 'scripted/actions',
+          chats: 1,
+          inputTokens: 300,
+          outputTokens: 13,
+          estimatedChats: 0,
+          errors: 0,
+        }),
+      ]);
       await backend.stop();
     });
   },
