@@ -82,6 +82,8 @@ async function askUntilPaused(): Promise<ChatExchange> {
   });
   stream.close();
   await screen.findByRole('region', { name: 'Approve action: Create ticket' });
+  // The buttons work once the answer has paused.
+  await waitFor(() => expect(approveButton()).toBeEnabled());
   return exchange;
 }
 
@@ -168,7 +170,9 @@ describe('ChatPage action approval', () => {
     await askUntilPaused();
 
     const next = backend.nextDecision();
-    act(() => denyButton().focus());
+    act(() => approveButton().focus());
+    await user.tab();
+    expect(denyButton()).toHaveFocus();
     await user.keyboard('{Enter}');
     const decision = await next;
     expect(decision.request).toEqual({ decision: 'deny' });
