@@ -104,12 +104,13 @@ export function SourceCard(props: {
         <Typography variant="subtitle1" component="h3" id={headingId}>
           {source.id}
         </Typography>
+        {/* Named by their text, described by the source's name: "Run now, catalog". */}
         <div className={classes.actions}>
           <Button
             variant="outlined"
             onClick={props.onRun}
             disabled={busy || waiting}
-            aria-label={`Run ${source.id} now`}
+            aria-describedby={headingId}
           >
             Run now
           </Button>
@@ -118,7 +119,7 @@ export function SourceCard(props: {
             color="primary"
             onClick={props.onReindex}
             disabled={busy || waiting}
-            aria-label={`Re-index ${source.id}`}
+            aria-describedby={headingId}
           >
             Re-index
           </Button>

@@ -138,7 +138,10 @@ describe('SourcesView', () => {
     await renderView('catalog');
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Run techdocs now' }),
+      within(screen.getByRole('region', { name: 'techdocs' })).getByRole(
+        'button',
+        { name: 'Run now', description: 'techdocs' },
+      ),
     );
     expect(
       await screen.findByText(
@@ -148,7 +151,10 @@ describe('SourcesView', () => {
     expect(requests).toEqual([{ ingestorId: 'techdocs', action: 'run' }]);
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Re-index catalog' }),
+      within(screen.getByRole('region', { name: 'catalog' })).getByRole(
+        'button',
+        { name: 'Re-index', description: 'catalog' },
+      ),
     );
     const dialog = await screen.findByRole('dialog', {
       name: 'Re-index catalog?',
@@ -163,7 +169,10 @@ describe('SourcesView', () => {
     expect(requests).toHaveLength(1);
 
     await userEvent.click(
-      screen.getByRole('button', { name: 'Re-index catalog' }),
+      within(screen.getByRole('region', { name: 'catalog' })).getByRole(
+        'button',
+        { name: 'Re-index', description: 'catalog' },
+      ),
     );
     await userEvent.click(
       within(await screen.findByRole('dialog')).getByRole('button', {
@@ -218,7 +227,10 @@ describe('SourcesView', () => {
     server.use(...handlers);
     await renderView('catalog');
     await userEvent.click(
-      screen.getByRole('button', { name: 'Re-index catalog' }),
+      within(screen.getByRole('region', { name: 'catalog' })).getByRole(
+        'button',
+        { name: 'Re-index', description: 'catalog' },
+      ),
     );
     reindexed = true;
     await userEvent.click(
@@ -247,7 +259,7 @@ describe('SourcesView', () => {
       within(card).getByText('21 / 42 documents, 90 / 180 chunks, 50 %'),
     ).toBeInTheDocument();
     expect(
-      within(card).getByRole('button', { name: 'Re-index catalog' }),
+      within(card).getByRole('button', { name: 'Re-index' }),
     ).toBeDisabled();
 
     expect(
@@ -262,7 +274,7 @@ describe('SourcesView', () => {
       '100',
     );
     expect(
-      within(card).getByRole('button', { name: 'Re-index catalog' }),
+      within(card).getByRole('button', { name: 'Re-index' }),
     ).toBeEnabled();
   });
 
