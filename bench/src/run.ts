@@ -29,9 +29,10 @@ const BENCHMARKS: Record<string, string> = {
 const DEFAULT = ['ingestion', 'corpus', 'pacing', 'search', 'chat', 'chat-load', 'memory'];
 
 const args = process.argv.slice(2);
-// Flags, with the value of `--runs N`, go to every benchmark.
+// Flags, with the values of `--runs N`, `--documents N` and `--chunks N`, go to every benchmark.
+const VALUED = ['--runs', '--documents', '--chunks'];
 const flags = args.filter(
-  (arg, i) => arg.startsWith('--') || args[i - 1] === '--runs',
+  (arg, i) => arg.startsWith('--') || VALUED.includes(args[i - 1]),
 );
 const named = args.filter(arg => !flags.includes(arg));
 const unknown = named.filter(name => !BENCHMARKS[name]);

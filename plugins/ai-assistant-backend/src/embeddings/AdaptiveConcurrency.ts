@@ -18,7 +18,9 @@ export class AdaptiveConcurrency {
   private active = 0;
   private successes = 0;
   private pausedUntil = 0;
-  private readonly waiting: Array<() => void> = [];
+  private pauseTimer?: ReturnType<typeof setTimeout>;
+  /** Calls waiting for a slot, retried ones first: a rejected call must not lose its turn. */
+  private readonly queue: Array<{ start: () => void; retry: boolean }> = [];
 
   constructor(
     readonly ceiling: number,
@@ -35,7 +37,7 @@ export class AdaptiveConcurrency {
   /** Runs `call`, waiting for a free slot and retrying it when it is rate-limited. */
   async run<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      await this.acquire(signal);
+      await this.acquire(attempt > 1, signal);
       try {
         const result = await call();
         this.succeeded();
@@ -45,7 +47,8 @@ export class AdaptiveConcurrency {
         if (delay === undefined || attempt >= MAX_ATTEMPTS) throw error;
         this.rateLimited(delay);
       } finally {
-        this.release();
+        this.active -= 1;
+        this.dispatch();
       }
     }
   }
@@ -68,26 +71,50 @@ export class AdaptiveConcurrency {
     this.pausedUntil = Math.max(this.pausedUntil, now + delayMs);
   }
 
-  private async acquire(signal?: AbortSignal): Promise<void> {
-    for (;;) {
-      signal?.throwIfAborted();
-      const pause = this.pausedUntil - this.now();
-      if (pause > 0) {
-        await sleep(pause, signal);
-        continue;
+  private acquire(retry: boolean, signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    return new Promise<void>((resolve, reject) => {
+      const abort = () => {
+        const index = this.queue.indexOf(entry);
+        if (index >= 0) this.queue.splice(index, 1);
+        reject(signal!.reason);
+      };
+      const entry = {
+        retry,
+        start: () => {
+          signal?.removeEventListener('abort', abort);
+          resolve();
+        },
+      };
+      signal?.addEventListener('abort', abort, { once: true });
+      if (retry) {
+        const firstFresh = this.queue.findIndex(waiting => !waiting.retry);
+        this.queue.splice(
+          firstFresh < 0 ? this.queue.length : firstFresh,
+          0,
+          entry,
+        );
+      } else {
+        this.queue.push(entry);
       }
-      if (this.active < this.limit) {
-        this.active += 1;
-        return;
-      }
-      await new Promise<void>(resolve => this.waiting.push(resolve));
-    }
+      this.dispatch();
+    });
   }
 
-  private release(): void {
-    this.active -= 1;
-    // Everyone waiting looks again: the limit may have grown by more than one slot.
-    for (const wake of this.waiting.splice(0)) wake();
+  /** Starts waiting calls while slots are free and no rate limit pause is on. */
+  private dispatch(): void {
+    const pause = this.pausedUntil - this.now();
+    if (pause > 0) {
+      this.pauseTimer ??= setTimeout(() => {
+        this.pauseTimer = undefined;
+        this.dispatch();
+      }, pause);
+      return;
+    }
+    while (this.active < this.limit && this.queue.length > 0) {
+      this.active += 1;
+      this.queue.shift()!.start();
+    }
   }
 }
 
@@ -109,19 +136,4 @@ export function rateLimitDelayMs(
   if (typeof retryAfterMs === 'number') return retryAfterMs;
   const backoff = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
   return backoff / 2 + Math.random() * (backoff / 2);
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal?.removeEventListener('abort', aborted);
-      resolve();
-    }
-    function aborted() {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    }
-    signal?.addEventListener('abort', aborted, { once: true });
-  });
 }
