@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import type { AxeResults } from 'axe-core';
 import type { OllamaTestServer } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
 import type { DevBackend } from './harness/devBackend';
 import {
@@ -11,6 +10,7 @@ import {
   textOf,
   sourceCardOf,
 } from './harness/session';
+import { expectNoSeriousViolations } from './harness/axe';
 import { waitFor } from './harness/waitFor';
 
 // The chat page for keyboard users, on a phone, and under axe-core's accessibility rules, in
@@ -93,29 +93,6 @@ async function waitForComposerFocus() {
   });
 }
 
-/**
- * Runs axe-core on the page and fails on any serious or critical violation, naming each
- * rule and the elements it found.
- */
-async function expectNoSeriousViolations() {
-  await page.addScriptTag({ path: require.resolve('axe-core') });
-  const results: AxeResults = await page.evaluate(() =>
-    (window as unknown as { axe: typeof import('axe-core') }).axe.run(
-      document,
-      { resultTypes: ['violations'] },
-    ),
-  );
-  const serious = results.violations
-    .filter(v => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      v =>
-        `${v.id} (${v.impact}): ${v.help} at ${v.nodes
-          .map(n => `${n.html.slice(0, 200)} (${n.failureSummary})`)
-          .join(', ')}`,
-    );
-  expect(serious).toEqual([]);
-}
-
 describe('the AI assistant page for keyboard and screen reader users', () => {
   it('has the focus in the composer on load and no serious axe violation when empty', () =>
     step('empty', async () => {
@@ -125,7 +102,7 @@ describe('the AI assistant page for keyboard and screen reader users', () => {
         .getByRole('progressbar', { name: 'Loading conversations' })
         .waitFor({ state: 'detached' });
       await waitForComposerFocus();
-      await expectNoSeriousViolations();
+      await expectNoSeriousViolations(page);
       await page.screenshot({ path: join(screenshotDir, 'a11y-empty.png') });
     }));
 
@@ -143,7 +120,7 @@ describe('the AI assistant page for keyboard and screen reader users', () => {
       );
       await page.getByRole('button', { name: 'Send message' }).waitFor();
       await waitForComposerFocus();
-      await expectNoSeriousViolations();
+      await expectNoSeriousViolations(page);
       await page.screenshot({ path: join(screenshotDir, 'a11y-answer.png') });
     }));
 
@@ -178,7 +155,7 @@ describe('the AI assistant page for keyboard and screen reader users', () => {
     step('ingestion', async () => {
       await page.getByRole('tab', { name: 'Sources' }).click();
       await sourceCardOf(page, 'catalog').waitFor();
-      await expectNoSeriousViolations();
+      await expectNoSeriousViolations(page);
       await page.screenshot({
         path: join(screenshotDir, 'a11y-ingestion-light.png'),
       });
@@ -188,7 +165,7 @@ describe('the AI assistant page for keyboard and screen reader users', () => {
       await page.reload();
       await page.getByRole('tab', { name: 'Sources' }).click();
       await sourceCardOf(page, 'catalog').waitFor();
-      await expectNoSeriousViolations();
+      await expectNoSeriousViolations(page);
       await page.screenshot({
         path: join(screenshotDir, 'a11y-ingestion-dark.png'),
       });

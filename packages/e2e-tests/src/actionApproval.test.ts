@@ -16,6 +16,7 @@ import {
   textOf,
   type E2eStack,
 } from './harness/session';
+import { expectNoSeriousViolations } from './harness/axe';
 import { waitFor } from './harness/waitFor';
 
 // Approval of an action that changes something, in a real browser against the dev app and
@@ -66,9 +67,12 @@ beforeAll(async () => {
       },
     },
   });
-  page = await stack.browser.newPage({
+  // bypassCSP lets axe-core in (see harness/axe.ts); the app itself is unchanged.
+  const context = await stack.browser.newContext({
     viewport: { width: 1440, height: 900 },
+    bypassCSP: true,
   });
+  page = await context.newPage();
   page.setDefaultTimeout(20_000);
 }, 180_000);
 
@@ -159,6 +163,7 @@ describe('approving or denying an action the assistant wants to run', () => {
       // No tooltip of whatever the pointer was last over in the picture.
       await page.mouse.move(0, 0);
       await screenshot('approval-card');
+      await expectNoSeriousViolations(page);
       // Nothing runs before the user decides.
       expect(recorder.requests).toHaveLength(0);
 
