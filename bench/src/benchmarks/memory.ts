@@ -38,6 +38,10 @@ main(async () => {
     );
     for (const { indexname } of rows)
       await db.knex.raw('DROP INDEX ??', [indexname]);
+    // A first ingestion is a bulk load: the store builds the index when the run ends, which is
+    // Postgres's work over every chunk (the corpus and scale benchmarks time it), not Node's
+    // memory; here it would only stretch the run.
+    store.finishBulkLoad = async () => false;
 
     const ingestor = new GeneratedIngestor('docs', SHAPE);
     const before = process.memoryUsage().rss / 2 ** 20;
@@ -68,8 +72,8 @@ main(async () => {
         name: `memory: peak RSS ingesting a ${corpusMB.toFixed(0)} MB corpus (${run.chunksEmbedded.toLocaleString('en-US')} chunks)`,
         value: Math.round(peak),
         unit: 'MiB',
-        target: '< 500 MiB',
-        met: peak < 500,
+        target: '< 300 MiB',
+        met: peak < 300,
       },
       {
         name: 'memory: peak JS heap while ingesting (sampled each second)',
