@@ -101,15 +101,23 @@ export class IngestionService {
       }
       requests = (await runs?.takeRequests()) ?? [];
     }
-    while (requests.length > 0 && !signal.aborted) {
-      for (const request of requests) {
-        const ingestor = ingestors.find(i => i.id === request.ingestor);
-        if (!ingestor || signal.aborted) continue;
+    while (requests.length > 0) {
+      if (signal.aborted) {
+        // Taken but not started (the task timed out or the backend is stopping): back in
+        // the queue for the next tick rather than lost.
+        for (const left of requests) {
+          await runs?.request(left.ingestor, { reembed: left.reembed });
+        }
+        break;
+      }
+      const [request, ...rest] = requests;
+      const ingestor = ingestors.find(i => i.id === request.ingestor);
+      if (ingestor) {
         results.push(
           await pipeline.run(ingestor, signal, { reembed: request.reembed }),
         );
       }
-      requests = (await runs?.takeRequests()) ?? [];
+      requests = rest.length > 0 ? rest : ((await runs?.takeRequests()) ?? []);
     }
     return results;
   }

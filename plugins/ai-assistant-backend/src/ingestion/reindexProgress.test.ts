@@ -16,6 +16,7 @@ import { EmbeddingsService } from '../embeddings/EmbeddingsService';
 import { runProgress } from '../service/IngestionStatusService';
 import { createChunker } from './chunking';
 import { IngestionPipeline } from './IngestionPipeline';
+import { IngestionService } from './IngestionService';
 
 jest.setTimeout(120_000);
 
@@ -165,3 +166,57 @@ describe.each(databases.eachId())('ingestion requests on %s', databaseId => {
     expect(await runs.takeRequests()).toEqual([]);
   });
 });
+
+describe.each(databases.eachId())(
+  'requested runs in the ingestion task on %s',
+  databaseId => {
+    it('runs only the requested sources, re-embedding where asked, and keeps requests it could not start', async () => {
+      const knex = await databases.init(databaseId);
+      const runs = IngestionRunStore.create({ knex });
+      const controller = new AbortController();
+      const make = (id: string) => {
+        const ingestor = new FakeIngestor(id);
+        ingestor.documents = [doc(`${id}-1`, `Knowledge of ${id}.`)];
+        return ingestor;
+      };
+      const [catalog, github, techdocs] = ['catalog', 'github', 'techdocs'].map(
+        make,
+      );
+      // The backend stops while github runs: techdocs, asked for last, has not started.
+      github.ingest = async function* stopping(context) {
+        controller.abort(new Error('backend stopping'));
+        context.signal.throwIfAborted();
+        yield doc('never', 'never');
+      };
+      const service = new IngestionService({
+        scheduler: mockServices.scheduler.mock(),
+        pipeline: new IngestionPipeline({
+          store: KnowledgeStore.create({ knex }),
+          runs,
+          embeddings: new EmbeddingsService(countingEmbeddingsProvider()),
+          chunker: createChunker(chunking),
+          chunking,
+          batchSize: 10,
+          logger: mockServices.logger.mock(),
+        }),
+        ingestors: [catalog, github, techdocs, make('confluence')],
+        schedule: { frequency: { hours: 1 }, timeout: { minutes: 1 } },
+        logger: mockServices.logger.mock(),
+        runs,
+      });
+      await runs.request('catalog', { reembed: true });
+      await runs.request('github', { reembed: false });
+      await runs.request('techdocs', { reembed: true });
+
+      const results = await service.runAll(controller.signal);
+
+      expect(results.map(r => [r.ingestor, r.state, r.reembed])).toEqual([
+        ['catalog', 'succeeded', true],
+        ['github', 'failed', false],
+      ]);
+      expect(
+        (await runs.pendingRequests()).map(r => [r.ingestor, r.reembed]),
+      ).toEqual([['techdocs', true]]);
+    });
+  },
+);
