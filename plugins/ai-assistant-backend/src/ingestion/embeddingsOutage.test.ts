@@ -126,7 +126,9 @@ describe.each(databases.eachId())('embeddings outage on %s', databaseId => {
         }),
       ),
     );
-    const embeddings = new EmbeddingsService(provider);
+    // One call at a time: the run embeds and writes every two chunks (batchSize), so the
+    // outage falls between writes.
+    const embeddings = new EmbeddingsService(provider, { concurrency: 1 });
     const pipeline = new IngestionPipeline({
       store,
       runs: IngestionRunStore.create({ knex }),
