@@ -67,8 +67,15 @@ async function indexComplete(knex: Knex, name: string): Promise<boolean> {
   return rows.length === 1 && rows[0].ok;
 }
 
-/** Recall@10 of the indexed vector query against an exact scan, for stored chunks as queries. */
-async function recallAt10(knex: Knex, modelKey: string): Promise<number> {
+/**
+ * Recall@10 of the indexed vector query against an exact scan, for stored chunks as queries:
+ * strict (the same ids) and with ann-benchmarks' tolerance (a hit is within 1e-3 of the exact
+ * tenth distance), as the stub's vectors (two of 1,024 pool vectors mixed) have many near-ties.
+ */
+async function recallAt10(
+  knex: Knex,
+  modelKey: string,
+): Promise<{ strict: number; tolerant: number }> {
   const plan = planVectorIndex({ key: modelKey, dimensions: DIMENSIONS });
   const { rows: queries } = await knex.raw(
     `SELECT embedding::text AS v FROM embeddings TABLESAMPLE BERNOULLI (5) REPEATABLE (7) LIMIT ${QUERIES}`,
@@ -83,17 +90,27 @@ async function recallAt10(knex: Knex, modelKey: string): Promise<number> {
         await trx.raw('SET LOCAL enable_seqscan = off');
       }
       const { rows } = await trx.raw(
-        `SELECT id FROM embeddings WHERE embedding_model = ? ORDER BY ${plan.column} <=> ?::${plan.cast} LIMIT 10`,
-        [modelKey, vector],
+        `SELECT id, ${plan.column} <=> ?::${plan.cast} AS distance FROM embeddings WHERE embedding_model = ? ORDER BY 2 LIMIT 10`,
+        [vector, modelKey],
       );
-      return rows.map((row: { id: string }) => String(row.id));
+      return rows.map((row: { id: string; distance: number }) => ({
+        id: String(row.id),
+        distance: Number(row.distance),
+      }));
     });
-  let found = 0;
+  let strict = 0;
+  let tolerant = 0;
   for (const { v } of queries) {
-    const exact = new Set(await top10(v, true));
-    found += (await top10(v, false)).filter(id => exact.has(id)).length;
+    const exact = await top10(v, true);
+    const ids = new Set(exact.map(hit => hit.id));
+    const radius = exact[exact.length - 1].distance + 1e-3;
+    for (const hit of await top10(v, false)) {
+      if (ids.has(hit.id)) strict += 1;
+      if (hit.distance <= radius) tolerant += 1;
+    }
   }
-  return found / (queries.length * 10);
+  const total = queries.length * 10;
+  return { strict: strict / total, tolerant: tolerant / total };
 }
 
 main(async () => {
@@ -104,6 +121,7 @@ main(async () => {
   let chunks = 0;
   let complete = true;
   let recall = 1;
+  let tolerantRecall = 1;
   try {
     for (let run = 0; run < RUNS; run++) {
       const db = await createBenchDatabase('corpus');
@@ -136,9 +154,11 @@ main(async () => {
         const model = await embeddings.getModel();
         const index = planVectorIndex(model).index!.name;
         complete &&= await indexComplete(db.knex, index);
-        recall = Math.min(recall, await recallAt10(db.knex, model.key));
+        const measured = await recallAt10(db.knex, model.key);
+        recall = Math.min(recall, measured.strict);
+        tolerantRecall = Math.min(tolerantRecall, measured.tolerant);
         console.error(
-          `run ${run + 1}: ${DOCUMENTS} documents, ${chunks} chunks in ${Math.round(firstMs)} ms (${Math.round(rates[run])} docs/s), re-run ${Math.round(secondMs)} ms, recall@10 ${recall}`,
+          `run ${run + 1}: ${DOCUMENTS} documents, ${chunks} chunks in ${Math.round(firstMs)} ms (${Math.round(rates[run])} docs/s), re-run ${Math.round(secondMs)} ms, recall@10 ${recall} (${tolerantRecall} within 1e-3)`,
         );
       } finally {
         await db.drop();
@@ -176,11 +196,16 @@ main(async () => {
       met: complete,
     },
     {
-      name: 'synthetic corpus: recall@10 of the indexed vector query vs exact scan (worst run)',
+      name: 'synthetic corpus: recall@10 of the indexed vector query vs exact scan, same ids (worst run)',
       value: Math.round(recall * 1000) / 1000,
       unit: '',
       target: '≥ 0.95',
       met: recall >= 0.95,
+    },
+    {
+      name: 'synthetic corpus: recall@10 vs exact scan, hits within 1e-3 of the tenth distance (ann-benchmarks)',
+      value: Math.round(tolerantRecall * 1000) / 1000,
+      unit: '',
     },
   ]);
 });
