@@ -1,14 +1,16 @@
 import {
+  type AuthService,
   coreServices,
+  createBackendModule,
   createBackendPlugin,
   createServiceFactory,
-  type PermissionsService,
 } from '@backstage/backend-plugin-api';
 import {
   type ActionsService,
   actionsServiceRef,
 } from '@backstage/backend-plugin-api/alpha';
 import { DatabaseManager } from '@backstage/backend-defaults/database';
+import { permissionsServiceFactory } from '@backstage/backend-defaults/permissions';
 import {
   createMockDirectory,
   mockCredentials,
@@ -16,6 +18,17 @@ import {
   startTestBackend,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import {
+  catalogConditions,
+  createCatalogConditionalDecision,
+} from '@backstage/plugin-catalog-backend/alpha';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import type {
+  PermissionPolicy,
+  PolicyQuery,
+  PolicyQueryUser,
+} from '@backstage/plugin-permission-node';
+import { policyExtensionPoint } from '@backstage/plugin-permission-node/alpha';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { AddressInfo } from 'node:net';
@@ -81,29 +94,89 @@ const catalogDirectory = createMockDirectory({
 });
 
 /**
- * The test's permission policy, in place of the dev backend's allow-all one: user B may not
- * read the ledger entity (the permission the knowledge filter checks, `catalog.entity.read`),
+ * The test's permission policy, in place of the dev backend's allow-all one, run by the real
+ * permission backend: user B may read every catalog entity but the ledger (a conditional
+ * decision, so the catalog itself applies it to the entity the knowledge filter asks about),
  * and only the admin administers the assistant's ingestion. Everything else is allowed.
  */
-const testPolicy: PermissionsService = {
-  async authorize(requests, options) {
-    const user = (options.credentials.principal as { userEntityRef?: string })
-      .userEntityRef;
-    return requests.map(request => {
-      const resourceRef = (request as { resourceRef?: string }).resourceRef;
-      const denied =
-        (request.permission.name === 'catalog.entity.read' &&
-          resourceRef === LEDGER &&
-          user === B) ||
-        (request.permission.name === 'ai-assistant.ingestion.admin' &&
-          user !== ADMIN);
-      return { result: denied ? 'DENY' : 'ALLOW' } as any;
+class TestPolicy implements PermissionPolicy {
+  constructor(private readonly auth: AuthService) {}
+
+  async handle(request: PolicyQuery, user?: PolicyQueryUser) {
+    const userRef =
+      user && this.auth.isPrincipal(user.credentials, 'user')
+        ? user.credentials.principal.userEntityRef
+        : undefined;
+    const { permission } = request;
+    if (
+      permission.name === 'catalog.entity.read' &&
+      isCatalogEntityPermission(permission) &&
+      userRef === B
+    ) {
+      return createCatalogConditionalDecision(permission, {
+        not: catalogConditions.hasMetadata({ key: 'name', value: 'ledger' }),
+      });
+    }
+    if (permission.name === 'ai-assistant.ingestion.admin') {
+      return {
+        result:
+          userRef === ADMIN ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
+      };
+    }
+    return { result: AuthorizeResult.ALLOW };
+  }
+}
+
+/** Whether the permission is about catalog entities (what a catalog decision needs). */
+function isCatalogEntityPermission(
+  permission: PolicyQuery['permission'],
+): permission is Parameters<typeof createCatalogConditionalDecision>[0] {
+  return (
+    permission.type === 'resource' &&
+    permission.resourceType === 'catalog-entity'
+  );
+}
+
+/** Installs {@link TestPolicy} in the permission backend, as a policy module does. */
+const testPolicyModule = createBackendModule({
+  pluginId: 'permission',
+  moduleId: 'mcp-test-policy',
+  register(env) {
+    env.registerInit({
+      deps: { policy: policyExtensionPoint, auth: coreServices.auth },
+      async init({ policy, auth }) {
+        policy.setPolicy(new TestPolicy(auth));
+      },
     });
   },
-  async authorizeConditional(requests) {
-    return requests.map(() => ({ result: 'ALLOW' }) as any);
+});
+
+/**
+ * startTestBackend's mock auth, except that a token a plugin gets on a user's behalf names the
+ * plugin as the actor, as a real backend's token does (the mock one passes for the user's own).
+ * The permission backend tells the two apart: it refuses a user's own request for a resource
+ * permission without a resource, and answers a plugin's (the catalog listing entities for the
+ * user) with the policy's conditions.
+ */
+const mockAuthWithActors = createServiceFactory({
+  service: coreServices.auth,
+  deps: { plugin: coreServices.pluginMetadata },
+  factory({ plugin }) {
+    const auth = mockServices.auth({ pluginId: plugin.getId() });
+    const serviceToken = auth.getPluginRequestToken.bind(auth);
+    const getPluginRequestToken: AuthService['getPluginRequestToken'] =
+      async options =>
+        auth.isPrincipal(options.onBehalfOf, 'user')
+          ? {
+              token: mockCredentials.user.token(
+                options.onBehalfOf.principal.userEntityRef,
+                { actor: { subject: `plugin:${plugin.getId()}` } },
+              ),
+            }
+          : serviceToken(options);
+    return Object.assign(auth, { getPluginRequestToken });
   },
-};
+});
 
 /**
  * The dev config, with the test's catalog, no chat model, no app build to serve and ingestion
@@ -188,11 +261,13 @@ describe.each(stores)('the dev backend over MCP, knowledge on %s', store => {
     backend = await startTestBackend({
       features: [
         ...devBackendFeatures,
-        createServiceFactory({
-          service: coreServices.permissions,
-          deps: {},
-          factory: () => testPolicy,
-        }),
+        // The real permission framework: the permissions service of a production backend
+        // (startTestBackend's default allows everything), asking the permission backend,
+        // whose policy is the test's.
+        permissionsServiceFactory,
+        import('@backstage/plugin-permission-backend'),
+        testPolicyModule,
+        mockAuthWithActors,
         mockServices.rootConfig.factory({ data: testConfig() }),
         // As in a real backend, a request without a token is nobody, not a default test user.
         mockServices.httpAuth.factory({
