@@ -26,7 +26,15 @@ const BENCHMARKS: Record<string, string> = {
 // The local embeddings provider is its own concern, and the browser benchmark needs Chromium
 // and the built app, and the million-chunk scale run takes hours on a small machine: they run
 // only when named.
-const DEFAULT = ['ingestion', 'corpus', 'pacing', 'search', 'chat', 'chat-load', 'memory'];
+const DEFAULT = [
+  'ingestion',
+  'corpus',
+  'pacing',
+  'search',
+  'chat',
+  'chat-load',
+  'memory',
+];
 
 const args = process.argv.slice(2);
 // Flags, with the values of `--runs N`, `--documents N` and `--chunks N`, go to every benchmark.

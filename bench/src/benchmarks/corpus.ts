@@ -5,7 +5,11 @@
  * second, whether the model's HNSW index is complete at the end, and recall@10 of the indexed
  * vector query against an exact scan.
  */
-import type { IngestionDocument, Ingestor, IngestorContext } from '@ai-assistant/backstage-plugin-ai-assistant-node';
+import type {
+  IngestionDocument,
+  Ingestor,
+  IngestorContext,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { planVectorIndex } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorIndex';
 import type { Knex } from 'knex';
 import path from 'node:path';

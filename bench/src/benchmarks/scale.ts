@@ -138,7 +138,12 @@ main(async () => {
         latencies.push(since(t));
       }
     }
-    const vectorRecall = await recall(db.knex, plan.column, plan.cast, queryVectors);
+    const vectorRecall = await recall(
+      db.knex,
+      plan.column,
+      plan.cast,
+      queryVectors,
+    );
     const tableBytes = await sizeOf(db.knex, 'embeddings');
     const hnswBytes = await indexSize(db.knex, plan.index!.name);
 
@@ -158,17 +163,59 @@ main(async () => {
     );
     const mib = (bytes: number) => Math.round(bytes / 2 ** 20);
     figures.push(
-      { name: `scale: chunks written through the bulk path (${label} of ${DIMENSIONS} dims)`, value: Math.round(written / (loadMs / 1000)), unit: 'chunks/s' },
-      { name: `scale: time to write ${label} chunks (index deferred)`, value: Math.round(loadMs / 1000), unit: 's' },
-      { name: `scale: HNSW index build after the load`, value: Math.round(indexMs / 1000), unit: 's' },
-      { name: `scale: embeddings table with its indexes`, value: mib(tableBytes), unit: 'MiB' },
-      { name: `scale: HNSW index (vector)`, value: mib(hnswBytes), unit: 'MiB' },
-      { name: `scale: hybrid top-10 search latency p50`, value: Math.round(percentile(latencies, 50) * 10) / 10, unit: 'ms' },
-      { name: `scale: hybrid top-10 search latency p95`, value: Math.round(percentile(latencies, 95) * 10) / 10, unit: 'ms' },
-      { name: `scale: recall@10 of the indexed vector query vs exact (vector)`, value: Math.round(vectorRecall * 1000) / 1000, unit: '', target: '≥ 0.95', met: vectorRecall >= 0.95 },
-      { name: `scale: halfvec HNSW index build (one session)`, value: Math.round(halfMs / 1000), unit: 's' },
+      {
+        name: `scale: chunks written through the bulk path (${label} of ${DIMENSIONS} dims)`,
+        value: Math.round(written / (loadMs / 1000)),
+        unit: 'chunks/s',
+      },
+      {
+        name: `scale: time to write ${label} chunks (index deferred)`,
+        value: Math.round(loadMs / 1000),
+        unit: 's',
+      },
+      {
+        name: `scale: HNSW index build after the load`,
+        value: Math.round(indexMs / 1000),
+        unit: 's',
+      },
+      {
+        name: `scale: embeddings table with its indexes`,
+        value: mib(tableBytes),
+        unit: 'MiB',
+      },
+      {
+        name: `scale: HNSW index (vector)`,
+        value: mib(hnswBytes),
+        unit: 'MiB',
+      },
+      {
+        name: `scale: hybrid top-10 search latency p50`,
+        value: Math.round(percentile(latencies, 50) * 10) / 10,
+        unit: 'ms',
+      },
+      {
+        name: `scale: hybrid top-10 search latency p95`,
+        value: Math.round(percentile(latencies, 95) * 10) / 10,
+        unit: 'ms',
+      },
+      {
+        name: `scale: recall@10 of the indexed vector query vs exact (vector)`,
+        value: Math.round(vectorRecall * 1000) / 1000,
+        unit: '',
+        target: '≥ 0.95',
+        met: vectorRecall >= 0.95,
+      },
+      {
+        name: `scale: halfvec HNSW index build (one session)`,
+        value: Math.round(halfMs / 1000),
+        unit: 's',
+      },
       { name: `scale: halfvec HNSW index`, value: mib(halfBytes), unit: 'MiB' },
-      { name: `scale: recall@10 of the halfvec index vs exact`, value: Math.round(halfRecall * 1000) / 1000, unit: '' },
+      {
+        name: `scale: recall@10 of the halfvec index vs exact`,
+        value: Math.round(halfRecall * 1000) / 1000,
+        unit: '',
+      },
     );
   } finally {
     await db.drop();

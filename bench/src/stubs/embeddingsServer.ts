@@ -49,7 +49,8 @@ function serve(dimensions: number, limits: Limits) {
       window.start = now;
       window.used = 0;
     }
-    if (window.used >= limits.requests) return window.start + limits.windowMs - now;
+    if (window.used >= limits.requests)
+      return window.start + limits.windowMs - now;
     window.used += 1;
     return 0;
   }

@@ -8,6 +8,9 @@ import { vectorBinary, vectorText, type VectorValue } from './vectorCodec';
 /** Chunks per INSERT statement on the embedded database; see insertChunkRows. */
 const INSERT_ROWS = 100;
 
+/** Connections that have the temporary `chunk_load` table (it lives as long as they do). */
+const withLoadTable = new WeakSet<object>();
+
 /** One row of `embeddings` as the store writes it; the document's guards come from `documents`. */
 export interface ChunkRow {
   source: string;
@@ -68,8 +71,6 @@ export async function insertChunkRows(
   );
 }
 
-/** Connections that have the temporary `chunk_load` table (it lives as long as they do). */
-const withLoadTable = new WeakSet<object>();
 
 async function insertRows(
   trx: Knex.Transaction,
@@ -77,7 +78,10 @@ async function insertRows(
   modelKey: string,
   textSearchConfig: string,
 ): Promise<void> {
-  const guards = new Map<string, { entity_ref: string; entity_refs: string[] }>();
+  const guards = new Map<
+    string,
+    { entity_ref: string; entity_refs: string[] }
+  >();
   const documentIds = [...new Set(rows.map(row => row.documentId))];
   for (const row of await trx('documents')
     .where({ source: rows[0].source })

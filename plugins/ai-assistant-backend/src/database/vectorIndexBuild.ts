@@ -42,7 +42,9 @@ async function canRunConcurrently(knex: Knex): Promise<boolean> {
 /** Runs `fn` on one connection of the pool, so session settings apply to its statements. */
 async function onOneConnection<T>(
   knex: Knex,
-  fn: (run: (sql: string, bindings?: Knex.RawBinding[]) => Promise<unknown>) => Promise<T>,
+  fn: (
+    run: (sql: string, bindings?: Knex.RawBinding[]) => Promise<unknown>,
+  ) => Promise<T>,
 ): Promise<T> {
   const connection = await knex.client.acquireConnection();
   try {
@@ -83,7 +85,10 @@ export async function buildVectorIndex(
   if (!(await canRunConcurrently(knex))) {
     await knex.transaction(async trx => {
       if (isPostgres(trx)) {
-        await setBuildSettings(sql => trx.raw(sql, buildBindings(settings)), true);
+        await setBuildSettings(
+          sql => trx.raw(sql, buildBindings(settings)),
+          true,
+        );
       }
       await trx.raw(index.ddl);
     });
@@ -100,7 +105,9 @@ export async function buildVectorIndex(
     }
     await setBuildSettings(sql => run(sql, buildBindings(settings)), false);
     try {
-      await run(index.ddl.replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY '));
+      await run(
+        index.ddl.replace(/^CREATE INDEX /, 'CREATE INDEX CONCURRENTLY '),
+      );
     } catch (error) {
       // Another backend built it at the same moment.
       if ((error as { code?: string }).code !== '42P07') throw error;
@@ -125,7 +132,5 @@ async function setBuildSettings(
   run: (sql: string) => Promise<unknown>,
   local: boolean,
 ): Promise<void> {
-  await run(
-    `SELECT set_config(?, ?, ${local}), set_config(?, ?, ${local})`,
-  );
+  await run(`SELECT set_config(?, ?, ${local}), set_config(?, ?, ${local})`);
 }

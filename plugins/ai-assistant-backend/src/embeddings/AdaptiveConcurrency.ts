@@ -73,12 +73,8 @@ export class AdaptiveConcurrency {
 
   private acquire(retry: boolean, signal?: AbortSignal): Promise<void> {
     signal?.throwIfAborted();
+    const queue = this.queue;
     return new Promise<void>((resolve, reject) => {
-      const abort = () => {
-        const index = this.queue.indexOf(entry);
-        if (index >= 0) this.queue.splice(index, 1);
-        reject(signal!.reason);
-      };
       const entry = {
         retry,
         start: () => {
@@ -86,6 +82,12 @@ export class AdaptiveConcurrency {
           resolve();
         },
       };
+      function abort(this: void) {
+        // Aborted while waiting: it never takes a slot.
+        const index = queue.indexOf(entry);
+        if (index >= 0) queue.splice(index, 1);
+        reject(signal!.reason);
+      }
       signal?.addEventListener('abort', abort, { once: true });
       if (retry) {
         const firstFresh = this.queue.findIndex(waiting => !waiting.retry);

@@ -67,14 +67,16 @@ export class EmbeddingsService {
     await Promise.all(
       starts.map(async start => {
         const slice = texts.slice(start, start + batchSize);
-        const result = await this.pacing.run(() => {
-          // After one call failed for good, the others are not worth making.
-          if (failed) throw new Error('another embeddings call failed');
-          return this.embedDocuments(slice);
-        }, signal).catch(error => {
-          failed = true;
-          throw error;
-        });
+        const result = await this.pacing
+          .run(() => {
+            // After one call failed for good, the others are not worth making.
+            if (failed) throw new Error('another embeddings call failed');
+            return this.embedDocuments(slice);
+          }, signal)
+          .catch(error => {
+            failed = true;
+            throw error;
+          });
         result.forEach((vector, j) => {
           vectors[start + j] = vector;
         });

@@ -106,7 +106,9 @@ describe.each(databases.eachId())('Bulk loads on %s', databaseId => {
 
     await ingestor.paused;
     // Wait until the first documents are written: the run is mid-load.
-    await waitFor(async () => (await search('rollback the service')).length > 0);
+    await waitFor(
+      async () => (await search('rollback the service')).length > 0,
+    );
     expect(await vectorIndex(embeddings)).toBeUndefined();
     const midway = await search('kafka the service', 10);
     expect(midway.every(hit => hit.documentId.startsWith('page-'))).toBe(true);
