@@ -10,8 +10,13 @@ import type {
   FeedbackReviewListResponse,
   ListFeedbackReviewQuery,
   IngestionStatusResponse,
+  SourcesResponse,
   ExampleQuestionsResponse,
   ModelsResponse,
+  RetrievalTestRequest,
+  RetrievalTestResult,
+  UsageQuery,
+  UsageResponse,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { createApiRef } from '@backstage/core-plugin-api';
 
@@ -96,6 +101,29 @@ export interface AiAssistantApi {
   getIngestionStatus(): Promise<IngestionStatusResponse>;
   /** Starts an ingestion run of every ingestor now. Needs the ingestion admin permission. */
   runIngestion(): Promise<void>;
+  /**
+   * Usage per UTC day and model (answers, users, tokens with how many estimated, errors,
+   * fallbacks, feedback) from `from` to `to`, default the last 30 days. Counts only. Needs the
+   * ingestion admin permission.
+   */
+  getUsage(query?: UsageQuery): Promise<UsageResponse>;
+  /**
+   * Runs the chat's retrieval for a question with a trace: each leg, the fusion, the
+   * permission filter and the prompt's chunks. Needs the ingestion admin permission.
+   */
+  runRetrievalTest(request: RetrievalTestRequest): Promise<RetrievalTestResult>;
+  /** The retrieval test of one of the caller's own answers, replayed. Admins only. */
+  replayRetrievalTest(messageId: string): Promise<RetrievalTestResult>;
+  /**
+   * Per source: what is stored, with which model, how fresh, the latest run with its
+   * progress and skipped documents. Needs the ingestion admin permission.
+   */
+  getSources(): Promise<SourcesResponse>;
+  /**
+   * Queues a run of one source; with `reembed`, every document is embedded again, changed
+   * or not. Needs the ingestion admin permission.
+   */
+  runSource(ingestorId: string, options?: { reembed?: boolean }): Promise<void>;
   /**
    * One page of the thumbs-down answers of every user, newest rating first; by default those
    * not yet reviewed. Needs the ingestion admin permission.

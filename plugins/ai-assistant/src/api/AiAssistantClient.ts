@@ -10,8 +10,13 @@ import type {
   FeedbackReviewListResponse,
   ListFeedbackReviewQuery,
   IngestionStatusResponse,
+  SourcesResponse,
   ExampleQuestionsResponse,
   ModelsResponse,
+  RetrievalTestRequest,
+  RetrievalTestResult,
+  UsageQuery,
+  UsageResponse,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
@@ -127,6 +132,45 @@ export class AiAssistantClient implements AiAssistantApi {
 
   async runIngestion(): Promise<void> {
     await this.request('/ingestion/run', { method: 'POST' });
+  }
+
+  async getUsage(query: UsageQuery = {}): Promise<UsageResponse> {
+    const params = new URLSearchParams();
+    if (query.from) params.set('from', query.from);
+    if (query.to) params.set('to', query.to);
+    const suffix = params.toString() ? `?${params}` : '';
+    return this.json(`/admin/usage${suffix}`);
+  }
+
+  async runRetrievalTest(
+    request: RetrievalTestRequest,
+  ): Promise<RetrievalTestResult> {
+    return this.json('/admin/retrieval-test', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request),
+    });
+  }
+
+  async replayRetrievalTest(messageId: string): Promise<RetrievalTestResult> {
+    return this.json(
+      `/admin/retrieval-test/messages/${encodeURIComponent(messageId)}`,
+    );
+  }
+
+  async getSources(): Promise<SourcesResponse> {
+    return this.json('/admin/sources');
+  }
+
+  async runSource(
+    ingestorId: string,
+    options: { reembed?: boolean } = {},
+  ): Promise<void> {
+    const action = options.reembed ? 'reindex' : 'run';
+    await this.request(
+      `/admin/sources/${encodeURIComponent(ingestorId)}/${action}`,
+      { method: 'POST' },
+    );
   }
 
   async listFeedbackForReview(

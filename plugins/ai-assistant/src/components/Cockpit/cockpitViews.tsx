@@ -1,7 +1,8 @@
 import type { ComponentType } from 'react';
 import { FeedbackReview } from '../FeedbackReview';
-import { IngestionAdmin } from '../IngestionAdmin';
-import { RetrievalTestPlaceholder, UsagePlaceholder } from './Placeholders';
+import { RETRIEVAL_TEST_VIEW, RetrievalTest } from '../RetrievalTest';
+import { UsageView } from '../Usage';
+import { SourcesView } from './sources';
 
 /**
  * One admin view of the cockpit: a tab next to the chat, shown only to admins.
@@ -16,16 +17,15 @@ export interface CockpitView {
 }
 
 /**
- * The cockpit's views in tab order. Each view is one line: replace its placeholder with the
- * real component when it lands.
+ * The cockpit's views in tab order, one line each.
  */
 export const cockpitViews: readonly CockpitView[] = [
-  { id: 'sources', label: 'Sources', Component: IngestionAdmin },
+  { id: 'sources', label: 'Sources', Component: SourcesView },
   {
-    id: 'retrieval',
+    id: RETRIEVAL_TEST_VIEW,
     label: 'Retrieval test',
-    Component: RetrievalTestPlaceholder,
+    Component: RetrievalTest,
   },
-  { id: 'usage', label: 'Usage', Component: UsagePlaceholder },
+  { id: 'usage', label: 'Usage', Component: UsageView },
   { id: 'feedback', label: 'Feedback', Component: FeedbackReview },
 ];
