@@ -86,6 +86,12 @@ export interface Config {
        */
       historyTokenBudget?: number;
       /**
+       * Tokens (in and out, as the provider reports them or estimated at about 4 characters
+       * each) one user may use per UTC day; a user over it is refused before any model is
+       * asked until 00:00 UTC. Default: none (no budget).
+       */
+      dailyTokenBudget?: number;
+      /**
        * Seconds a model may take to start answering before the next configured model is
        * asked instead. Default: 60.
        */
@@ -155,6 +161,17 @@ export interface Config {
       maxCallsPerAnswer?: number;
     };
 
+    /** Backstage Actions Registry actions the assistant may use. */
+    actions?: {
+      /**
+       * Ids of Actions Registry actions (e.g. `catalog:get-catalog-entity`) offered to the
+       * model as tools, called with the asking user's credentials. Actions not declared
+       * `readOnly` run only after the user approves each call in the page (see
+       * docs/actions-as-tools.md). Default: none.
+       */
+      tools?: string[];
+    };
+
     /** When and how knowledge is ingested. */
     ingestion?: {
       /**
@@ -164,6 +181,18 @@ export interface Config {
       schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
       /** Chunks sent to the embeddings provider per call. Default: 100. */
       batchSize?: number;
+      /**
+       * Most embeddings calls made at once; fewer while the provider answers 429 (halved, then
+       * raised one at a time). Default: 4.
+       */
+      embeddingConcurrency?: number;
+      /** The vector index build after a bulk load (first ingestion, model change). */
+      indexBuild?: {
+        /** `maintenance_work_mem` of the build, e.g. `512MB`, `2GB`. Default: 512MB. */
+        maintenanceWorkMem?: string;
+        /** `max_parallel_maintenance_workers` of the build. Default: 2. */
+        parallelWorkers?: number;
+      };
     };
   };
 }

@@ -8,6 +8,7 @@ import {
   readDurationFromConfig,
 } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
+import { IngestionTuning, readIngestionTuning } from './ingestion/tuningConfig';
 
 /**
  * Settings of the AI assistant backend, read once from `aiAssistant.*` with their defaults.
@@ -27,12 +28,17 @@ export interface AiAssistantSettings {
   /** `storage.readReplica.connection`: a knex `pg` connection for retrieval searches. */
   readReplica?: string | Record<string, unknown>;
   chat: ChatSettings;
+  /**
+   * `actions.tools`: ids of Actions Registry actions offered to the model as tools; those not
+   * declared read-only run only after the user approves. Default: none.
+   */
+  actionTools: string[];
   /** `conversations.retention`: conversations inactive this long are purged; unset keeps them. */
   conversationRetentionMs?: number;
   ingestion: {
     schedule: SchedulerServiceTaskScheduleDefinition;
     batchSize: number;
-  };
+  } & IngestionTuning;
 }
 
 /**
@@ -46,6 +52,8 @@ export interface ChatSettings {
   maxConversationMessages: number;
   /** Approximate tokens of earlier messages sent with a question (~4 characters a token). */
   historyTokenBudget: number;
+  /** `chat.dailyTokenBudget`: tokens per user per UTC day; no budget when unset. */
+  dailyTokenBudget?: number;
   /** Seconds a model may take to start answering before the next model is asked. */
   firstTokenTimeoutSeconds: number;
   /** Consecutive failures after which a model is skipped for `cooldownSeconds`. */
@@ -138,6 +146,18 @@ function textSearchConfig(config: Config): string {
   return value;
 }
 
+// Registry action ids are `<pluginId>:<name>`; anything else would silently match nothing.
+function actionIds(config: Config, key: string): string[] {
+  const ids = config.getOptionalStringArray(key) ?? [];
+  const invalid = ids.find(id => !/^[^:\s]+:\S+$/.test(id));
+  if (invalid !== undefined) {
+    throw new Error(
+      `Invalid config aiAssistant.${key}: expected Actions Registry action ids such as catalog:register-entity, got '${invalid}'`,
+    );
+  }
+  return ids;
+}
+
 /** Reads `aiAssistant.*`, applying the documented defaults (see config.d.ts). */
 export function readAiAssistantConfig(root: Config): AiAssistantSettings {
   const config = root.getOptionalConfig('aiAssistant') ?? new ConfigReader({});
@@ -182,6 +202,9 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
       maxMessageLength: positiveInt(config, 'chat.maxMessageLength', 8000),
       maxConversationMessages: maxConversationMessages(config),
       historyTokenBudget: positiveInt(config, 'chat.historyTokenBudget', 4000),
+      dailyTokenBudget: config.has('chat.dailyTokenBudget')
+        ? positiveInt(config, 'chat.dailyTokenBudget', 0)
+        : undefined,
       firstTokenTimeoutSeconds: positiveInt(
         config,
         'chat.firstTokenTimeoutSeconds',
@@ -213,12 +236,14 @@ export function readAiAssistantConfig(root: Config): AiAssistantSettings {
         maxCallsPerAnswer: positiveInt(config, 'tools.maxCallsPerAnswer', 10),
       },
     },
+    actionTools: actionIds(config, 'actions.tools'),
     conversationRetentionMs: durationMs(config, 'conversations.retention'),
     ingestion: {
       schedule: scheduleConfig
         ? readSchedulerServiceTaskScheduleDefinitionFromConfig(scheduleConfig)
         : DEFAULT_SCHEDULE,
       batchSize: positiveInt(config, 'ingestion.batchSize', 100),
+      ...readIngestionTuning(config),
     },
   };
 }

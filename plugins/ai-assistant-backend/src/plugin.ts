@@ -2,7 +2,11 @@ import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { metricsServiceRef } from '@backstage/backend-plugin-api/alpha';
+import {
+  actionsRegistryServiceRef,
+  actionsServiceRef,
+  metricsServiceRef,
+} from '@backstage/backend-plugin-api/alpha';
 import {
   AiAssistantTool,
   aiAssistantEmbeddingsProviderExtensionPoint,
@@ -42,6 +46,16 @@ import { ConversationRetention } from './service/ConversationRetention';
 import { RateLimiter } from './service/RateLimiter';
 import { createRouter } from './service/router';
 import { ExampleQuestions } from './chat/ExampleQuestions';
+import { ActionApprovals } from './chat/ActionApprovals';
+import { ActionTools } from './chat/tools/actionTools';
+import { ActionApprovalStore } from './database/ActionApprovalStore';
+import { RetrievalTestService } from './chat/RetrievalTestService';
+import { MessageRetrievalStore } from './database/MessageRetrievalStore';
+import { UsageStore } from './database/UsageStore';
+import { UsageRecorder } from './chat/UsageRecorder';
+import { TokenBudget } from './chat/TokenBudget';
+import { KnowledgeActions } from './actions/KnowledgeActions';
+import { registerKnowledgeActions } from './actions/registerKnowledgeActions';
 
 /**
  * The AI assistant backend plugin: knowledge store, ingestion and the REST API at
@@ -110,6 +124,8 @@ export const aiAssistantPlugin = createBackendPlugin({
         cache: coreServices.cache,
         auditor: coreServices.auditor,
         metrics: metricsServiceRef,
+        actionsRegistry: actionsRegistryServiceRef,
+        actions: actionsServiceRef,
         catalog: catalogServiceRef,
       },
       async init(deps) {
@@ -139,6 +155,7 @@ export const aiAssistantPlugin = createBackendPlugin({
           knex: db.knex,
           weights: settings.retrieval,
           textSearchConfig: settings.retrieval.textSearchConfig,
+          indexBuild: settings.ingestion.indexBuild,
           readReplica: readReplica && {
             knex: readReplica,
             onError: error =>
@@ -155,6 +172,7 @@ export const aiAssistantPlugin = createBackendPlugin({
         const embeddings = new EmbeddingsService(embeddingsProvider, {
           metrics,
           logger,
+          concurrency: settings.ingestion.embeddingConcurrency,
         });
 
         const pipeline = new IngestionPipeline({
@@ -176,6 +194,7 @@ export const aiAssistantPlugin = createBackendPlugin({
           ingestors: [...ingestors.values()],
           schedule: settings.ingestion.schedule,
           logger,
+          runs,
         });
         if (db.kind === 'postgres') {
           // Replicas starting together would race on the scheduler's own migrations.
@@ -187,6 +206,12 @@ export const aiAssistantPlugin = createBackendPlugin({
         }
 
         const conversations = ConversationStore.create({ knex: db.knex });
+        const usage = UsageStore.create({ knex: db.knex });
+        const usageRecorder = new UsageRecorder({
+          store: usage,
+          logger,
+          metrics,
+        });
         await new ConversationRetention({
           store: conversations,
           scheduler,
@@ -215,7 +240,43 @@ export const aiAssistantPlugin = createBackendPlugin({
           cache: deps.cache,
           logger,
         });
+        const retrievalTest = new RetrievalTestService({
+          retriever,
+          embeddings,
+          replays: MessageRetrievalStore.create({ knex: db.knex }),
+          logger,
+          maxQuestionLength: settings.chat.maxMessageLength,
+        });
+        const toolSet = new ToolSet({
+          tools: [
+            createKnowledgeSearchTool(retriever),
+            createCatalogLookupTool(deps.catalog),
+            ...tools.values(),
+          ],
+          permissions: deps.permissions,
+          allowMutating: settings.chat.tools.allowMutating,
+          enabledMutatingTools: settings.chat.tools.enabledMutatingTools,
+          callLimits: settings.chat.tools,
+          rateLimit: rateLimiter,
+          actions: new ActionTools({
+            actions: deps.actions,
+            allowList: settings.actionTools,
+            logger,
+          }),
+        });
+        const approvals = new ActionApprovals({
+          approvals: ActionApprovalStore.create({ knex: db.knex }),
+          conversations,
+          models,
+          tools: toolSet,
+          settings: settings.chat,
+          logger,
+          auditor: deps.auditor,
+          metrics,
+          usage: usageRecorder,
+        });
         const chat = new ChatService({
+          retrievalReplays: retrievalTest,
           store: conversations,
           models,
           retriever,
@@ -223,23 +284,19 @@ export const aiAssistantPlugin = createBackendPlugin({
             identity: settings.identity,
             historyTokenBudget: settings.chat.historyTokenBudget,
           }),
-          tools: new ToolSet({
-            tools: [
-              createKnowledgeSearchTool(retriever),
-              createCatalogLookupTool(deps.catalog),
-              ...tools.values(),
-            ],
-            permissions: deps.permissions,
-            allowMutating: settings.chat.tools.allowMutating,
-            enabledMutatingTools: settings.chat.tools.enabledMutatingTools,
-            callLimits: settings.chat.tools,
-            rateLimit: rateLimiter,
-          }),
+          tools: toolSet,
+          approvals,
           titles: new TitleGenerator({ logger }),
           settings: settings.chat,
           logger,
           metrics,
           auditor: deps.auditor,
+          usage: usageRecorder,
+          budget: new TokenBudget({
+            store: usage,
+            dailyTokens: settings.chat.dailyTokenBudget,
+            metrics,
+          }),
         });
 
         httpRouter.use(
@@ -252,8 +309,12 @@ export const aiAssistantPlugin = createBackendPlugin({
             chat,
             models,
             examples: new ExampleQuestions({ retriever }),
+            retrievalTest,
             conversations,
+            approvals,
             rateLimiter,
+            usage,
+            dailyTokenBudget: settings.chat.dailyTokenBudget,
             health: new HealthService({
               knex: db.knex,
               databaseKind: db.kind,
@@ -262,10 +323,32 @@ export const aiAssistantPlugin = createBackendPlugin({
               runs,
               readReplica,
             }),
-            ingestion: new IngestionStatusService({ ingestion, runs, store }),
+            ingestion: new IngestionStatusService({
+              ingestion,
+              runs,
+              store,
+              embeddings,
+            }),
           }),
         );
         httpRouter.addAuthPolicy({ path: '/health', allow: 'unauthenticated' });
+        // search-knowledge, ask and ingestion-status for agents (MCP via mcp-actions-backend).
+        registerKnowledgeActions(
+          deps.actionsRegistry,
+          new KnowledgeActions({
+            retriever,
+            chat,
+            permissions: deps.permissions,
+            ingestion: new IngestionStatusService({
+              ingestion,
+              runs,
+              store,
+              embeddings,
+            }),
+            rateLimiter,
+            appBaseUrl: config.getOptionalString('app.baseUrl'),
+          }),
+        );
       },
     });
   },

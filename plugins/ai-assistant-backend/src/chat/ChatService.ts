@@ -32,11 +32,16 @@ import type { ChatEventSink } from './sse';
 import {
   AnswerProgress,
   FailedBeforeFirstTokenError,
+  type PausedAnswer,
   streamAnswer,
 } from './streamAnswer';
 import { chatFailure, FAILURE_MESSAGES, refusedRequest } from './failures';
 import { fallbackTitle, type TitleGenerator } from './TitleGenerator';
 import type { ToolSet } from './ToolSet';
+import type { ActionApprovals } from './ActionApprovals';
+import type { RetrievalTestService } from './RetrievalTestService';
+import type { TokenBudget } from './TokenBudget';
+import type { UsageRecorder } from './UsageRecorder';
 import { sectionUrl } from './sectionUrl';
 
 /** A message longer than `aiAssistant.chat.maxMessageLength`; answered with HTTP 413. */
@@ -85,6 +90,14 @@ export class ChatService {
       logger: LoggerService;
       metrics?: AiAssistantMetrics;
       auditor?: AuditorService;
+      /** Pauses answers at actions that need the user's approval; without it none are offered. */
+      approvals?: ActionApprovals;
+      /** Records each answer's retrieval input, so an admin can replay it ("why this answer?"). */
+      retrievalReplays?: Pick<RetrievalTestService, 'record'>;
+      /** Records each answer's tokens and outcome for the usage report and the budget. */
+      usage?: UsageRecorder;
+      /** Refuses users over `aiAssistant.chat.dailyTokenBudget` before a model is asked. */
+      budget?: TokenBudget;
     },
   ) {}
 
@@ -209,8 +222,31 @@ export class ChatService {
       errorCode: outcome.error?.code,
       usage: progress.usage,
     });
+    await this.options.retrievalReplays?.record({
+      messageId,
+      question: chat.question,
+      entityRef: chat.entityRef,
+    });
+    await this.options.usage?.record({
+      messageId,
+      userRef,
+      modelId: outcome.model?.id,
+      candidates: chat.models.map(model => model.id),
+      status: outcome.status,
+      prompt: messages,
+      answer: progress.text,
+      usage: progress.usage,
+    });
     if (outcome.error) {
       sink.send({ type: 'error', data: outcome.error });
+    } else if (outcome.paused && outcome.model) {
+      await this.options.approvals?.pause(sink, {
+        conversationId: conversation.id,
+        messageId,
+        modelId: outcome.model.id,
+        paused: outcome.paused,
+        usage: progress.usage,
+      });
     } else if (outcome.status === 'complete') {
       sink.send({ type: 'done', data: { messageId, usage: progress.usage } });
       if (!chat.conversation && outcome.model) {
@@ -255,6 +291,8 @@ export class ChatService {
     status: ChatMessageStatus;
     model?: AiAssistantModel;
     error?: ChatErrorEventData;
+    /** Set when the answer waits for the user's approval of an action. */
+    paused?: PausedAnswer;
   }> {
     const { models, tools, settings, logger } = this.options;
     if (!models.hasProviders) {
@@ -272,7 +310,16 @@ export class ChatService {
         },
       };
     }
+    const overBudget = await this.options.budget?.refusal(
+      chat.credentials.principal.userEntityRef,
+    );
+    if (overBudget) {
+      return { status: 'error', error: overBudget };
+    }
     const offered = await tools.forUser(chat.credentials);
+    const actions = this.options.approvals
+      ? await tools.actionsForUser(chat.credentials)
+      : undefined;
     const budget = tools.budget(chat.credentials.principal.userEntityRef);
     // One id for this answer's failures: the user gets it, the log lines carry it.
     const errorId = randomUUID();
@@ -280,10 +327,11 @@ export class ChatService {
     let refusedEverywhere = true;
     for (const model of chat.models) {
       try {
-        await streamAnswer({
+        const paused = await streamAnswer({
           model,
           messages,
           tools: offered,
+          actions,
           maxSteps: settings.tools.maxSteps,
           budget,
           firstTokenTimeoutMs: settings.firstTokenTimeoutSeconds * 1000,
@@ -311,7 +359,9 @@ export class ChatService {
           progress.usage?.inputTokens ?? 0,
           progress.usage?.outputTokens ?? 0,
         );
-        return { status: 'complete', model };
+        return paused
+          ? { status: 'awaiting_approval', model, paused }
+          : { status: 'complete', model };
       } catch (error) {
         if (signal.aborted) {
           return { status: 'aborted', model };

@@ -8,18 +8,19 @@ import {
   rebuildTermCounts,
 } from './keywordIndex';
 import type { VectorValue } from './vectorCodec';
+import { searchLegsOf, type SearchTraceSink } from './searchTrace';
 import {
   EmbeddingModel,
   planVectorIndex,
   VectorIndexPlan,
 } from './vectorIndex';
-
 import {
   buildVectorIndex,
   DEFAULT_INDEX_BUILD,
   dropVectorIndex,
   IndexBuildSettings,
 } from './vectorIndexBuild';
+
 /**
  * A bulk load defers a model's HNSW index only while the model has at most this many chunks
  * stored: rebuilding the index over them costs little, and their searches meanwhile fall
@@ -119,9 +120,9 @@ export interface KnowledgeSearchResult {
  */
 export class KnowledgeStore {
   private readonly prepared = new Map<string, Promise<VectorIndexPlan>>();
-  private iterativeScan?: Promise<boolean>;
   /** Bulk loads under way in this process, by model key: the last one builds the index. */
   private readonly bulkLoads = new Map<string, number>();
+  private iterativeScan?: Promise<boolean>;
 
   private constructor(
     private readonly knex: Knex,
@@ -131,30 +132,30 @@ export class KnowledgeStore {
       knex: Knex;
       onError: (error: unknown) => void;
     },
-  ) {}
     private readonly indexBuild: IndexBuildSettings = DEFAULT_INDEX_BUILD,
+  ) {}
 
   /**
    * Wraps an already migrated database. With `readReplica`, searches read from it and
    * everything else (writes, index preparation) stays on `knex`; a search the replica
    * fails is reported through `onError` and retried on `knex`. `textSearchConfig` is the
    * Postgres text-search configuration (language) of the keyword index, `english` by default.
-   */
    * `indexBuild` tunes the index builds that follow bulk loads (see beginBulkLoad).
+   */
   static create(options: {
     knex: Knex;
     weights?: HybridWeights;
     textSearchConfig?: string;
     readReplica?: { knex: Knex; onError: (error: unknown) => void };
-  }): KnowledgeStore {
     indexBuild?: IndexBuildSettings;
+  }): KnowledgeStore {
     return new KnowledgeStore(
       options.knex,
       options.weights ?? { vectorWeight: 0.5, textWeight: 1 },
       options.textSearchConfig ?? 'english',
       options.readReplica,
-    );
       options.indexBuild,
+    );
   }
 
   /** Fails with a clear message when the text-search configuration does not exist. */
@@ -212,7 +213,6 @@ export class KnowledgeStore {
     return plan;
   }
 
-  /** The state of every stored document of one ingestor, by document id. */
   /**
    * Starts writing many chunks of a model (a first ingestion, a model change): Postgres
    * inserting each row into the HNSW graph costs far more than writing it (2,000 rows of
@@ -261,6 +261,7 @@ export class KnowledgeStore {
     return true;
   }
 
+  /** The state of every stored document of one ingestor, by document id. */
   async getDocumentStates(source: string): Promise<Map<string, DocumentState>> {
     const rows = await this.knex('documents')
       .where({ source })
@@ -342,7 +343,6 @@ export class KnowledgeStore {
     if (batch.length === 0) return;
     const ids = batch.map(({ document }) => document.documentId);
     await this.knex.transaction(async trx => {
-      await trx('documents')
       // Only documents stored before have chunks to count out and delete: none, on a first
       // ingestion, and two statements fewer per write.
       const replaced: string[] = (
@@ -351,6 +351,7 @@ export class KnowledgeStore {
           .whereIn('document_id', ids)
           .select('document_id')
       ).map(row => row.document_id);
+      await trx('documents')
         .insert(
           batch.map(({ document, chunks }) => {
             if (document.source !== source) {
@@ -525,16 +526,66 @@ export class KnowledgeStore {
   }
 
   /**
+   * Per ingestor, what its stored documents were embedded with (a source part-way through a
+   * model change has two), and its freshest content: the newest source update of a document
+   * (when its ingestor tells) and the last time a document of it was written.
+   */
+  async sourceDetails(): Promise<
+    Map<
+      string,
+      {
+        models: Array<{ key: string; documents: number; chunks: number }>;
+        newestSourceUpdate?: Date;
+        lastWritten?: Date;
+      }
+    >
+  > {
+    const { rows } = await this.knex.raw(
+      `SELECT source, embedding_model, count(*) AS documents, coalesce(sum(chunk_count), 0) AS chunks,
+              max(source_updated_at) AS newest_source_update, max(ingested_at) AS last_written
+       FROM documents GROUP BY source, embedding_model ORDER BY source, count(*) DESC, embedding_model`,
+    );
+    const details = new Map<
+      string,
+      {
+        models: Array<{ key: string; documents: number; chunks: number }>;
+        newestSourceUpdate?: Date;
+        lastWritten?: Date;
+      }
+    >();
+    const later = (a?: Date, b?: unknown) => {
+      const date = b ? new Date(b as string) : undefined;
+      return !a || (date && date > a) ? (date ?? a) : a;
+    };
+    for (const row of rows) {
+      const entry = details.get(row.source) ?? { models: [] };
+      entry.models.push({
+        key: row.embedding_model,
+        documents: Number(row.documents),
+        chunks: Number(row.chunks),
+      });
+      entry.newestSourceUpdate = later(
+        entry.newestSourceUpdate,
+        row.newest_source_update,
+      );
+      entry.lastWritten = later(entry.lastWritten, row.last_written);
+      details.set(row.source, entry);
+    }
+    return details;
+  }
+
+  /**
    * Hybrid retrieval: nearest chunks by vector (HNSW, current model only) and best chunks by
    * Postgres full-text search weighed by term rarity, fused into one ranking (see
-   * hybridSearchSql).
+   * hybridSearchSql). With `trace`, also reports what each leg found (the retrieval test).
    */
   async search(
     model: EmbeddingModel,
     query: KnowledgeQuery,
+    trace?: SearchTraceSink,
   ): Promise<KnowledgeSearchResult[]> {
-    const rows = await this.runSearchSql(model, query, '');
-    return rows.map((row: any) => ({
+    const rows = await this.runSearchSql(model, query, '', Boolean(trace));
+    const results = rows.map((row: any) => ({
       chunkId: String(row.id),
       source: row.source,
       documentId: row.document_id,
@@ -549,6 +600,9 @@ export class KnowledgeStore {
       anchor: row.metadata?.anchor,
       score: Number(row.score),
     }));
+    // Traced, the statement returns every fused candidate: the search returns the first limit.
+    trace?.(searchLegsOf(query, rows, results));
+    return results.slice(0, query.limit);
   }
 
   /**
@@ -569,6 +623,7 @@ export class KnowledgeStore {
     model: EmbeddingModel,
     query: KnowledgeQuery,
     prefix: '' | 'EXPLAIN ',
+    trace = false,
   ): Promise<any[]> {
     const plan = await this.prepareModel(model);
     const { sql, bindings, candidates } = buildHybridSearchSql(
@@ -577,6 +632,7 @@ export class KnowledgeStore {
       query,
       this.weights,
       this.textSearchConfig,
+      trace,
     );
     // Asked before the transaction: the embedded database has a single connection.
     const iterative = await this.supportsIterativeScan();

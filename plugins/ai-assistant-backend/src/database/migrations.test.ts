@@ -22,13 +22,17 @@ describe.each(databases.eachId())('migrations on %s', databaseId => {
   it('create the tables the deployment guide names, and roll back to nothing', async () => {
     const knex = await databases.init(databaseId);
     expect(await tables(knex)).toEqual([
+      'chat_usage',
       'conversation',
+      'conversation_action_approvals',
       'conversations',
       'documents',
       'embeddings',
+      'ingestion_requests',
       'ingestion_runs',
       'keyword_terms',
       'message_feedback',
+      'message_retrieval',
     ]);
 
     await migrateDownAll(knex);

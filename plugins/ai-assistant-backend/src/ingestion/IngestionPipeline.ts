@@ -7,7 +7,6 @@ import type {
 import type {
   KnowledgeStore,
   StoredChunk,
-  StoredDocument,
 } from '../database/KnowledgeStore';
 import {
   type DocumentError,
@@ -31,10 +30,10 @@ import {
   hashDocument,
   sha256,
 } from './chunking';
+import { BulkLoad } from './BulkLoad';
+import { RunProgress } from './RunProgress';
+import { writeBatch } from './writeBatch';
 import { normalizeGuards, validateDocument } from './validateDocument';
-
-/** Documents written at once; see flush. */
-const CONCURRENT_WRITES = 4;
 
 /** A changed document waiting for its chunks to be embedded. */
 interface PendingDocument {
@@ -50,8 +49,15 @@ interface RunState {
   counts: IngestionRunCounts;
   pending: PendingDocument[];
   pendingChunks: number;
+  /** Re-embed every document: nothing counts as unchanged, no stored vector is reused. */
+  reembed: boolean;
+  progress: RunProgress;
   /** Skips a document because of an error of its own; the run goes on. */
   fail(documentId: string, message: string): void;
+  /** Defers the vector index while the run writes the whole source anew. */
+  bulk?: BulkLoad;
+  /** The write of the last flush, still in flight. */
+  writing?: Promise<void>;
 }
 
 /**
@@ -74,11 +80,20 @@ export class IngestionPipeline {
     },
   ) {}
 
-  /** Runs an ingestor to the end and records the run. Never throws: failures are recorded. */
-  async run(ingestor: Ingestor, signal: AbortSignal): Promise<IngestionRun> {
+  /**
+   * Runs an ingestor to the end and records the run. Never throws: failures are recorded.
+   * With `reembed`, every document is embedded again, changed or not (after a model
+   * upgrade, or when an admin distrusts what is stored).
+   */
+  async run(
+    ingestor: Ingestor,
+    signal: AbortSignal,
+    options: { reembed?: boolean } = {},
+  ): Promise<IngestionRun> {
     const { store, runs, embeddings, logger } = this.options;
     const startedAt = new Date();
-    const runId = await runs.start(ingestor.id);
+    const reembed = options.reembed ?? false;
+    const runId = await runs.start(ingestor.id, { reembed });
     const counts = emptyCounts();
     const failures: DocumentError[] = [];
     const record = (state: 'succeeded' | 'failed') => {
@@ -96,7 +111,7 @@ export class IngestionPipeline {
       return durationMs;
     };
     const log = logger.child({ ingestor: ingestor.id, runId });
-    log.info(`Ingestion of ${ingestor.id} started`);
+    log.info(`Ingestion of ${ingestor.id} started`, { reembed });
     // One bad document must not fail the run: a failing run prunes nothing, so one poisoned
     // file would keep everything the source has since withdrawn (e.g. a repository made
     // private) searchable forever. A skipped document is not `seen`, so its old copy goes.
@@ -113,6 +128,8 @@ export class IngestionPipeline {
       if (seen.delete(documentId)) counts.documents -= 1;
       fail(documentId, message);
     };
+    let bulk: BulkLoad | undefined;
+    let inFlight: () => Promise<void> | undefined = () => undefined;
     try {
       const model = await embeddings.getModel();
       await store.prepareModel(model);
@@ -122,13 +139,26 @@ export class IngestionPipeline {
         counts,
         pending: [],
         pendingChunks: 0,
+        reembed,
+        progress: new RunProgress(runs, runId, counts),
         fail: unsee,
       };
       const known = await store.getDocumentStates(ingestor.id);
+      bulk = new BulkLoad(
+        store,
+        model,
+        BulkLoad.isCandidate(known, model, reembed),
+        log,
+      );
+      state.bulk = bulk;
+      inFlight = () => state.writing;
+      await state.progress.expect(known);
 
       const context: IngestorContext = {
         signal,
-        getKnownVersion: async id => known.get(id)?.version,
+        // Re-embedding: no version is known, so the ingestor yields every document.
+        getKnownVersion: async id =>
+          reembed ? undefined : known.get(id)?.version,
         keep: id => {
           if (seen.has(id)) return;
           seen.add(id);
@@ -141,6 +171,7 @@ export class IngestionPipeline {
 
       for await (const yielded of ingestor.ingest(context)) {
         signal.throwIfAborted();
+        await state.progress.update();
         const problem = validateDocument(yielded);
         if (problem) {
           fail(String(yielded?.id ?? '(no id)'), problem);
@@ -159,6 +190,7 @@ export class IngestionPipeline {
         const contentHash = hashDocument(document, this.options.chunking);
         const previous = known.get(document.id);
         if (
+          !reembed &&
           previous &&
           previous.contentHash === contentHash &&
           previous.embeddingModel === model.key
@@ -176,12 +208,17 @@ export class IngestionPipeline {
         }
         state.pending.push({ document, contentHash, chunks });
         state.pendingChunks += chunks.length;
-        if (state.pendingChunks >= this.options.batchSize) {
+        if (
+          state.pendingChunks >=
+          this.options.batchSize * embeddings.maxConcurrency
+        ) {
           await this.flush(state, signal);
         }
       }
       await this.flush(state, signal);
+      await state.writing;
       signal.throwIfAborted();
+      await bulk.finish();
 
       // Only a complete run knows what no longer exists.
       const pruned = await store.pruneDocuments(ingestor.id, seen);
@@ -206,8 +243,19 @@ export class IngestionPipeline {
         finishedAt: new Date(),
         ...counts,
         documentErrors: failures,
+        reembed,
       };
     } catch (error) {
+      // No write of this run goes on after it is recorded as failed.
+      await inFlight()?.catch(() => undefined);
+      // Searches must not stay without the index that this run deferred.
+      await bulk
+        ?.finish()
+        .catch(buildError =>
+          log.error(
+            `Could not build the vector index: ${errorMessage(buildError)}`,
+          ),
+        );
       const message = signal.aborted
         ? `Aborted: ${String(signal.reason?.message ?? signal.reason ?? 'timeout')}`
         : String(error?.message ?? error);
@@ -226,6 +274,7 @@ export class IngestionPipeline {
         error: message,
         ...counts,
         documentErrors: failures,
+        reembed,
       };
     }
   }
@@ -241,11 +290,13 @@ export class IngestionPipeline {
     state.pendingChunks = 0;
     if (pending.length === 0) return;
 
-    const reusable = await store.getReusableEmbeddings(
-      state.source,
-      pending.map(p => p.document.id),
-      state.model.key,
-    );
+    const reusable = state.reembed
+      ? new Map<string, Map<string, string>>()
+      : await store.getReusableEmbeddings(
+          state.source,
+          pending.map(p => p.document.id),
+          state.model.key,
+        );
     const prepared: StoredChunk[][] = [];
     const missing: Array<{ chunk: StoredChunk; text: string }> = [];
     for (const { document, chunks } of pending) {
@@ -273,25 +324,32 @@ export class IngestionPipeline {
       );
     }
 
-    for (let i = 0; i < missing.length; i += batchSize) {
-      signal.throwIfAborted();
-      const slice = missing.slice(i, i + batchSize);
-      const vectors = await embeddings.embedDocuments(slice.map(m => m.text));
-      slice.forEach((m, j) => {
-        m.chunk.embedding = vectorText(vectors[j]);
-      });
-      state.counts.chunksEmbedded += slice.length;
-    }
+    signal.throwIfAborted();
+    const vectors = await embeddings.embedBatches(
+      missing.map(m => m.text),
+      {
+        batchSize,
+        signal,
+        onBatch: async count => {
+          state.counts.chunksEmbedded += count;
+          await state.progress.update();
+        },
+      },
+    );
+    missing.forEach((m, j) => {
+      m.chunk.embedding = vectors[j];
+    });
 
-    // Postgres spends most of a write inserting vectors into the HNSW index, on one core per
-    // connection; writing a few documents at once lets it use more than one core.
-    let next = 0;
-    let failed = false;
-    const writeNext = async () => {
-      while (next < pending.length && !failed) {
-        const index = next++;
-        const { document, contentHash } = pending[index];
-        const stored: StoredDocument = {
+    await state.bulk?.beforeWrite();
+    // Postgres writes these while the next documents are chunked and embedded; one write at
+    // a time is in flight, so memory holds at most two flushes' chunks.
+    await state.writing;
+    state.writing = writeBatch(
+      store,
+      state.source,
+      state.model.key,
+      pending.map(({ document, contentHash }, index) => ({
+        document: {
           source: state.source,
           documentId: document.id,
           title: document.title,
@@ -302,63 +360,17 @@ export class IngestionPipeline {
           contentHash,
           metadata: document.metadata ?? {},
           sourceUpdatedAt: document.updatedAt,
-        };
-        try {
-          await store.writeDocument(stored, prepared[index], state.model.key);
-        } catch (error) {
-          if (isDocumentDataError(error)) {
-            state.fail(
-              document.id,
-              `could not be stored: ${errorMessage(error)}`,
-            );
-            continue;
-          }
-          failed = true;
-          throw error;
-        }
-      }
-    };
-    const writers = Array.from(
-      { length: Math.min(CONCURRENT_WRITES, pending.length) },
-      writeNext,
+        },
+        chunks: prepared[index],
+      })),
+      (documentId, error) =>
+        state.fail(documentId, `could not be stored: ${errorMessage(error)}`),
     );
-    const failure = (await Promise.allSettled(writers)).find(
-      (result): result is PromiseRejectedResult => result.status === 'rejected',
-    );
-    if (failure) {
-      throw failure.reason;
-    }
+    // Awaited by the next flush or the run's end; until then, a failure must not go unheard.
+    state.writing.catch(() => undefined);
   }
-}
-
-/**
- * Whether a failed write was refused for the document's own data, such as a NUL character in
- * its text (SQLSTATE class 22, data exception) or a value too large for an index (class 54,
- * program limit exceeded). Anything else (connection lost, timeout, a full disk) concerns
- * every document, so it fails the run and prunes nothing.
- */
-function isDocumentDataError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return (
-    error instanceof RangeError ||
-    (typeof code === 'string' && /^(22|54)[0-9A-Z]{3}$/.test(code))
-  );
 }
 
 function errorMessage(error: unknown): string {
   return String((error as Error | null)?.message ?? error);
-}
-
-/**
- * pgvector's text form of a vector, each number as an integer count of 1e-9: within float32
- * precision for the components of embeddings, and about 5× faster and 40 % shorter than
- * printing full doubles, which made this the pipeline's largest cost and most of its garbage.
- */
-export function vectorText(vector: number[]): string {
-  // join, not +=, so the result is one flat string rather than thousands of rope nodes.
-  const parts = new Array<string>(vector.length);
-  for (let i = 0; i < vector.length; i++) {
-    parts[i] = `${Math.round(vector[i] * 1e9)}e-9`;
-  }
-  return `[${parts.join(',')}]`;
 }

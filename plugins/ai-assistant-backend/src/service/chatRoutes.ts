@@ -4,20 +4,24 @@ import type {
 } from '@backstage/backend-plugin-api';
 import {
   aiAssistantChatPermission,
+  approvalDecisionRequestSchema,
   chatRequestSchema,
   feedbackRequestSchema,
   getConversationQuerySchema,
   listConversationsQuerySchema,
   renameConversationRequestSchema,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import { NotFoundError } from '@backstage/errors';
 import type express from 'express';
 import { randomUUID } from 'node:crypto';
+import type { ActionApprovals } from '../chat/ActionApprovals';
 import type { ChatService } from '../chat/ChatService';
 import type { ExampleQuestions } from '../chat/ExampleQuestions';
 import type { ModelRouter } from '../chat/ModelRouter';
 import { chatFailure, FAILURE_MESSAGES } from '../chat/failures';
-import { SseWriter } from '../chat/sse';
+import { type ChatEventSink, SseWriter } from '../chat/sse';
 import type { ConversationStore } from '../database/ConversationStore';
+import type { UsageStore } from '../database/UsageStore';
 import { audited } from './audited';
 import { parse, rejectQuery, singleValues } from './parseInput';
 import { RateLimitedError, type RateLimiter } from './RateLimiter';
@@ -35,6 +39,10 @@ export interface ChatRoutesOptions {
   conversations: ConversationStore;
   /** Per-user limit of `POST /chat`; none when left out. */
   rateLimiter?: RateLimiter;
+  /** Decisions on actions that paused an answer; without it, the approval route answers 404. */
+  approvals?: ActionApprovals;
+  /** Keeps ratings with the answers' usage, for the usage report. */
+  usage?: UsageStore;
 }
 
 /**
@@ -70,6 +78,38 @@ export function addChatRoutes(
   const chatUser = (req: express.Request) =>
     requirePermission(req, aiAssistantChatPermission);
 
+  // Answers as Server-Sent Events; the user pressing stop or going away aborts the model call
+  // and keeps what was written.
+  const streamEvents = async (
+    res: express.Response,
+    run: (sink: ChatEventSink, signal: AbortSignal) => Promise<void>,
+  ) => {
+    const stop = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) {
+        stop.abort(new Error('The client closed the request'));
+      }
+    });
+    const sse = SseWriter.open(res);
+    try {
+      await run(sse, stop.signal);
+    } catch (error) {
+      // E.g. the database went away mid-answer. Its details are for the logs, not the user.
+      const errorId = randomUUID();
+      logger.error(`AI assistant chat failed (error id ${errorId})`, error);
+      sse.send({
+        type: 'error',
+        data: chatFailure(
+          'internal_error',
+          FAILURE_MESSAGES.serverError,
+          errorId,
+        ),
+      });
+    } finally {
+      sse.end();
+    }
+  };
+
   router.get('/models', async (req, res) => {
     await chatUser(req);
     rejectQuery(req);
@@ -92,33 +132,41 @@ export function addChatRoutes(
     rejectQuery(req);
     const body = parse(chatRequestSchema, req.body, 'chat request');
     const prepared = await chat.prepare(body, credentials, req);
-
-    // The user pressed stop or went away: abort the model call, keep what was written.
-    const stop = new AbortController();
-    res.on('close', () => {
-      if (!res.writableFinished) {
-        stop.abort(new Error('The client closed the request'));
-      }
-    });
-    const sse = SseWriter.open(res);
-    try {
-      await chat.answer(prepared, sse, stop.signal);
-    } catch (error) {
-      // E.g. the database went away mid-answer. Its details are for the logs, not the user.
-      const errorId = randomUUID();
-      logger.error(`AI assistant chat failed (error id ${errorId})`, error);
-      sse.send({
-        type: 'error',
-        data: chatFailure(
-          'internal_error',
-          FAILURE_MESSAGES.serverError,
-          errorId,
-        ),
-      });
-    } finally {
-      sse.end();
-    }
+    await options.approvals?.refuseWhilePending(prepared.conversation?.id);
+    await streamEvents(res, (sse, signal) =>
+      chat.answer(prepared, sse, signal),
+    );
   });
+
+  // The owner approves or denies the action call a paused answer waits for (once: 409 after);
+  // the answer then continues on this request's event stream.
+  router.post(
+    '/conversations/:conversationId/approvals/:approvalId',
+    async (req, res) => {
+      const credentials = await chatUser(req);
+      await takeChatRequest(res, credentials.principal.userEntityRef);
+      rejectQuery(req);
+      const { decision } = parse(
+        approvalDecisionRequestSchema,
+        req.body,
+        'approval decision',
+      );
+      const { approvals } = options;
+      if (!approvals) {
+        throw new NotFoundError(`Approval ${req.params.approvalId} not found`);
+      }
+      const decided = await approvals.decide(
+        req.params.conversationId,
+        req.params.approvalId,
+        decision,
+        credentials,
+        req,
+      );
+      await streamEvents(res, (sse, signal) =>
+        approvals.continueAnswer(decided, credentials, sse, signal, req),
+      );
+    },
+  );
 
   router.get('/conversations', async (req, res) => {
     const { principal } = await chatUser(req);
@@ -165,6 +213,11 @@ export function addChatRoutes(
       userRef,
       page,
     );
+    if (options.approvals) {
+      messages.messages = await options.approvals.withPendingApprovals(
+        messages.messages,
+      );
+    }
     res.json({ ...conversation, ...messages });
   });
 
@@ -214,6 +267,7 @@ export function addChatRoutes(
       principal.userEntityRef,
       feedback,
     );
+    await options.usage?.recordFeedback(req.params.id, feedback.rating);
     res.status(204).end();
   });
 }

@@ -13,6 +13,10 @@ import { addFeedbackReviewRoutes } from './feedbackReviewRoutes';
 import type { HealthService } from './HealthService';
 import type { IngestionStatusService } from './IngestionStatusService';
 import { createPermissionGuard } from './requirePermission';
+import { addRetrievalTestRoutes } from './retrievalTestRoutes';
+import type { RetrievalTestService } from '../chat/RetrievalTestService';
+import { addSourcesRoutes } from './sourcesRoutes';
+import { addUsageRoutes } from './usageRoutes';
 
 /** What the router delegates to. */
 export interface RouterOptions extends Omit<
@@ -24,6 +28,10 @@ export interface RouterOptions extends Omit<
   health: HealthService;
   ingestion: IngestionStatusService;
   metrics?: AiAssistantMetrics;
+  /** The retrieval test ("why this answer"); its routes exist only with it. */
+  retrievalTest?: RetrievalTestService;
+  /** `aiAssistant.chat.dailyTokenBudget`, shown with the usage report. */
+  dailyTokenBudget?: number;
 }
 
 /** The REST API of the plugin, mounted at `/api/ai-assistant`. */
@@ -40,6 +48,7 @@ export async function createRouter(
   router.use(express.json({ limit: '1mb' }));
   addChatRoutes(router, { ...options, requirePermission });
   addFeedbackReviewRoutes(router, { ...options, requirePermission });
+  addSourcesRoutes(router, { ...options, requirePermission });
 
   const requireAdmin = (req: express.Request) =>
     requirePermission(req, aiAssistantIngestionAdminPermission);
@@ -73,6 +82,17 @@ export async function createRouter(
     );
     res.status(202).json({ status: 'started' });
   });
+
+  if (options.usage) {
+    addUsageRoutes(router, { ...options, usage: options.usage, requireAdmin });
+  }
+
+  if (options.retrievalTest) {
+    addRetrievalTestRoutes(router, {
+      requirePermission,
+      retrievalTest: options.retrievalTest,
+    });
+  }
 
   return router;
 }
