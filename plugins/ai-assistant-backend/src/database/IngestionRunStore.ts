@@ -113,7 +113,7 @@ export class IngestionRunStore {
   ): Promise<void> {
     // Ids and messages come from ingestors; jsonb cannot hold a NUL character.
     const clean = (text: string) =>
-      text.replace(/\u0000/g, '').slice(0, MAX_ERROR_LENGTH);
+      text.replaceAll(String.fromCharCode(0), '').slice(0, MAX_ERROR_LENGTH);
     await this.knex('ingestion_runs')
       .where({ id })
       .update({

@@ -146,6 +146,8 @@ export function ChatPage() {
   };
 
   // From an entity page's "Ask" card: every question is about that entity until cleared.
+  // The card's question is sent once the context is known, so `ask` is defined after it.
+  // eslint-disable-next-line @typescript-eslint/no-use-before-define
   const entityContext = useEntityContext(question => ask(question));
   const ask = (question: string, options?: SendOptions) =>
     chat.send(question, modelId ?? models.defaultModelId, {

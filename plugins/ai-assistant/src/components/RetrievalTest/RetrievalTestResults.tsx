@@ -1,5 +1,6 @@
 import type {
   RetrievalTestChunk,
+  RetrievalTestFusedChunk,
   RetrievalTestResult,
   RetrievalTestSearch,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
@@ -128,6 +129,14 @@ function Leg(props: { title: string; query: ReactNode; children: ReactNode }) {
   );
 }
 
+/** What became of a fused candidate, in the admin's words. */
+function outcomeOf(chunk: RetrievalTestFusedChunk): string {
+  if (chunk.removedByPermission) {
+    return 'Removed by permission';
+  }
+  return chunk.returned ? 'Returned' : 'Below the cut';
+}
+
 function SearchTrace(props: { search: RetrievalTestSearch }) {
   const { search } = props;
   const classes = useStyles();
@@ -223,13 +232,7 @@ function SearchTrace(props: { search: RetrievalTestSearch }) {
                 <TableCell>
                   <Title chunk={chunk} />
                 </TableCell>
-                <TableCell>
-                  {chunk.removedByPermission
-                    ? 'Removed by permission'
-                    : chunk.returned
-                      ? 'Returned'
-                      : 'Below the cut'}
-                </TableCell>
+                <TableCell>{outcomeOf(chunk)}</TableCell>
               </TableRow>
             ))}
           </TableBody>
