@@ -3,8 +3,8 @@
  * start too (with `startTestBackend`), so a test of "the dev backend" runs exactly these.
  */
 import type { BackendFeature } from '@backstage/backend-plugin-api';
+import { aiAssistantModuleHealthcheck } from '@ai-assistant/backstage-plugin-ai-assistant-backend';
 import { e2eTestActionsFeature } from './e2eTestActions';
-import { healthcheckFeature } from './healthcheck';
 
 /** A feature as `backend.add` and `startTestBackend` take it: loaded or being imported. */
 export type DevBackendFeature =
@@ -43,8 +43,10 @@ export const devBackendFeatures: DevBackendFeature[] = [
   // /api/mcp-actions/v1 (docs/ide-agent.md).
   import('@backstage/plugin-mcp-actions-backend'),
 
-  // `GET /healthcheck`, the path the guide's Docker and Kubernetes probes use.
-  healthcheckFeature,
+  // `GET /healthcheck`, the path the guide's Docker and Kubernetes probes use: 503 until the
+  // backend has started, or while the assistant's database is unreachable or not migrated.
+  // The same line an adopter adds (docs/deployment.md, step 3).
+  aiAssistantModuleHealthcheck,
 
   // TEST ONLY: a destructive action for the browser e2e of action approval; added only when
   // aiAssistantDev.testActions.recorderUrl is set (the e2e harness sets it).

@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { aiAssistantPlugin as default } from './plugin';
+export { aiAssistantModuleHealthcheck } from './healthcheck/healthcheckModule';

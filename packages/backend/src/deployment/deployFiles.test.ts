@@ -217,12 +217,15 @@ describe('deploy/kubernetes', () => {
 });
 
 describe('the backend behind the probes', () => {
-  it('serves GET /healthcheck and adds it to the backend the image runs', () => {
-    expect(readRepoFile('packages/backend/src/healthcheck.ts')).toContain(
-      "rootHttpRouter.use('/healthcheck'",
-    );
+  it('adds the published GET /healthcheck module to the backend the image runs', () => {
+    // The module itself is tested in the backend plugin (src/healthcheck).
+    expect(
+      readRepoFile(
+        'plugins/ai-assistant-backend/src/healthcheck/healthcheckModule.ts',
+      ),
+    ).toContain("rootHttpRouter.use('/healthcheck'");
     expect(readRepoFile('packages/backend/src/features.ts')).toMatch(
-      /^\s*healthcheckFeature,$/m,
+      /^\s*aiAssistantModuleHealthcheck,$/m,
     );
   });
 });
