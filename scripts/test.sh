@@ -79,6 +79,23 @@ if { [ -n "${AI_ASSISTANT_RELEASE_CHECKS:-}" ] || { [ -n "${CI:-}" ] && [ $# -eq
   done
 fi
 
+# Code health on full runs (scripts/check-code-health.sh): every package's lint rules, prettier
+# and the committed API reports of the published packages, each counting as one test. The API
+# reports read the type declarations that the type check above wrote.
+if [ $# -eq 0 ]; then
+  for check in lint prettier api-reports; do
+    check_started=$(date +%s)
+    if bash scripts/check-code-health.sh "$check" >&2; then
+      checks_passed=$((checks_passed + 1))
+      echo "check-code-health $check: passed in $(( $(date +%s) - check_started ))s" >&2
+    else
+      checks_failed=$((checks_failed + 1))
+      status=1
+      echo "check-code-health $check: FAILED after $(( $(date +%s) - check_started ))s" >&2
+    fi
+  done
+fi
+
 # The retrieval quality gate (docs/retrieval-quality.md) on the open golden set beside the
 # repository, on full runs; it counts as one test. Outside CI a missing set skips it.
 if [ $# -eq 0 ]; then

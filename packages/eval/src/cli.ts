@@ -28,6 +28,7 @@ import { Baseline, baselineOf, markdownTable, regressions } from './report';
 
 // yarn runs the root script in the repository root; relative paths are the caller's.
 const callerDir = process.env.INIT_CWD ?? process.cwd();
+// eslint-disable-next-line no-restricted-syntax -- a CLI run from the repository by tsx, never built
 const repoRoot = resolve(__dirname, '../../..');
 const OPEN_SET = resolve(repoRoot, '../shared/eval/cert-manager-docs');
 
@@ -103,11 +104,13 @@ async function main() {
   }
   const path = (value: string) => resolve(callerDir, value);
   const corpusDir = values.corpus ? path(values.corpus) : `${OPEN_SET}/corpus`;
-  const questionsFile = values.questions
-    ? path(values.questions)
-    : values.corpus
-      ? resolve(dirname(corpusDir), 'questions.jsonl')
-      : `${OPEN_SET}/questions.jsonl`;
+  // A corpus given without questions has its questions.jsonl beside it.
+  let questionsFile = `${OPEN_SET}/questions.jsonl`;
+  if (values.questions) {
+    questionsFile = path(values.questions);
+  } else if (values.corpus) {
+    questionsFile = resolve(dirname(corpusDir), 'questions.jsonl');
+  }
   for (const [label, file] of [
     ['corpus folder', corpusDir],
     ['questions file', questionsFile],

@@ -24,7 +24,11 @@ import {
   type AzureWiki,
 } from './AzureDevOpsClient';
 
-/** The annotation that ties a catalog entity to its Azure repository (`project/repo`). */
+/**
+ * The annotation that ties a catalog entity to its Azure repository (`project/repo`).
+ *
+ * @public
+ */
 export const AZURE_DEVOPS_PROJECT_REPO_ANNOTATION =
   'dev.azure.com/project-repo';
 
@@ -334,12 +338,13 @@ function azureRepositoryOfUrl(
   if (segments[0]?.toLowerCase() !== config.organization.toLowerCase()) {
     return undefined;
   }
-  const [project, repository] =
-    segments[1] === '_git'
-      ? [segments[2], segments[2]]
-      : segments[2] === '_git'
-        ? [segments[1], segments[3]]
-        : [];
+  let project: string | undefined;
+  let repository: string | undefined;
+  if (segments[1] === '_git') {
+    [project, repository] = [segments[2], segments[2]];
+  } else if (segments[2] === '_git') {
+    [project, repository] = [segments[1], segments[3]];
+  }
   if (!project || !repository) return undefined;
   return `${project}/${repository}`.toLowerCase();
 }

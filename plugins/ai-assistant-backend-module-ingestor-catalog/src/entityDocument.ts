@@ -7,7 +7,11 @@ import {
 import type { JsonObject } from '@backstage/types';
 import type { IngestionDocument } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 
-/** Characters of an API definition kept in its entity's document. */
+/**
+ * Characters of an API definition kept in its entity's document.
+ *
+ * @public
+ */
 export const MAX_API_DEFINITION_LENGTH = 16000;
 
 const RELATION_PHRASES: Record<string, string> = {

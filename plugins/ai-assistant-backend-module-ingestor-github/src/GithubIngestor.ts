@@ -19,7 +19,11 @@ import {
 import type { GithubIngestorConfig } from './config';
 import { GithubClient, type GithubRepository } from './GithubClient';
 
-/** The annotation that ties a catalog entity to its GitHub repository (`org/repo`). */
+/**
+ * The annotation that ties a catalog entity to its GitHub repository (`org/repo`).
+ *
+ * @public
+ */
 export const GITHUB_PROJECT_SLUG_ANNOTATION = 'github.com/project-slug';
 
 /**

@@ -190,10 +190,7 @@ export interface ConversationSummary {
  * @public
  */
 export type ChatMessageStatus =
-  | 'complete'
-  | 'aborted'
-  | 'error'
-  | 'awaiting_approval';
+  'complete' | 'aborted' | 'error' | 'awaiting_approval';
 
 /**
  * A tool call the model made while answering.

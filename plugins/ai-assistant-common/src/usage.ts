@@ -2,7 +2,11 @@ import { z } from 'zod';
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** Longest range `GET /admin/usage` reports at once, in days. */
+/**
+ * Longest range `GET /admin/usage` reports at once, in days.
+ *
+ * @public
+ */
 export const MAX_USAGE_RANGE_DAYS = 366;
 
 const day = (name: string) =>

@@ -35,7 +35,7 @@ export const aiAssistantPlugin = createPlugin({
  *
  * @public
  */
-export const AiAssistantPage = aiAssistantPlugin.provide(
+export const AiAssistantPage: () => JSX.Element = aiAssistantPlugin.provide(
   createRoutableExtension({
     name: 'AiAssistantPage',
     component: () =>
@@ -52,7 +52,10 @@ export const AiAssistantPage = aiAssistantPlugin.provide(
  *
  * @public
  */
-export const EntityAiAssistantCard = aiAssistantPlugin.provide(
+export const EntityAiAssistantCard: (props: {
+  /** The card's title; default "Ask the AI Assistant". */
+  title?: string;
+}) => JSX.Element = aiAssistantPlugin.provide(
   createComponentExtension({
     name: 'EntityAiAssistantCard',
     component: {

@@ -6,7 +6,11 @@ import {
   startLoopbackServer,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
 
-/** A repository the fake GitHub serves. */
+/**
+ * A repository the fake GitHub serves.
+ *
+ * @public
+ */
 export interface FakeGithubRepository {
   name: string;
   defaultBranch?: string;
@@ -19,13 +23,21 @@ export interface FakeGithubRepository {
   files: Record<string, string | Buffer>;
 }
 
-/** A request the fake GitHub received. */
+/**
+ * A request the fake GitHub received.
+ *
+ * @public
+ */
 export interface RecordedGithubRequest extends RecordedRequestBase {
   path: string;
   query: URLSearchParams;
 }
 
-/** A running fake of the GitHub REST API on a loopback port. */
+/**
+ * A running fake of the GitHub REST API on a loopback port.
+ *
+ * @public
+ */
 export interface GithubTestServer extends LoopbackServer<RecordedGithubRequest> {
   /** Replaces (or adds) the content of a file. */
   setFile(owner: string, repo: string, path: string, content: string): void;
@@ -33,7 +45,11 @@ export interface GithubTestServer extends LoopbackServer<RecordedGithubRequest> 
   count(pathPart: string): number;
 }
 
-/** The git blob sha of a content, as GitHub computes it. */
+/**
+ * The git blob sha of a content, as GitHub computes it.
+ *
+ * @public
+ */
 export function gitBlobSha(content: string | Buffer): string {
   const bytes = Buffer.from(content);
   return createHash('sha1')
@@ -42,7 +58,11 @@ export function gitBlobSha(content: string | Buffer): string {
     .digest('hex');
 }
 
-/** Options of {@link startGithubTestServer}. */
+/**
+ * Options of {@link startGithubTestServer}.
+ *
+ * @public
+ */
 export interface GithubTestServerOptions {
   /**
    * The origin the `Link` headers of repository listings point to, e.g. another server's, to
@@ -54,6 +74,8 @@ export interface GithubTestServerOptions {
 /**
  * Serves organisations' repositories, their recursive trees and blobs the way the GitHub REST
  * API does, with `Link` pagination honouring `per_page`, and records every request.
+ *
+ * @public
  */
 export async function startGithubTestServer(
   organizations: Record<string, FakeGithubRepository[]>,

@@ -102,7 +102,11 @@ function describeCause(cause: unknown, status?: number): string {
   return status ? `HTTP ${status}: ${message}` : message;
 }
 
-/** Removes secrets from a text, so that errors and logs can be shown safely. */
+/**
+ * Removes secrets from a text, so that errors and logs can be shown safely.
+ *
+ * @public
+ */
 export function redact(
   text: string,
   secrets: Array<string | undefined> = [],

@@ -89,7 +89,11 @@ export function createRetryingFetch(
   };
 }
 
-/** The wait a provider asks for, from `retry-after-ms` or `Retry-After` (seconds or a date). */
+/**
+ * The wait a provider asks for, from `retry-after-ms` or `Retry-After` (seconds or a date).
+ *
+ * @public
+ */
 export function retryAfterMs(headers: Headers): number | undefined {
   const ms = Number(headers.get('retry-after-ms'));
   if (headers.has('retry-after-ms') && Number.isFinite(ms) && ms >= 0) {

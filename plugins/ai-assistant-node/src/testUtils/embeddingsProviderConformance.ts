@@ -1,5 +1,5 @@
 /* eslint-disable jest/no-export -- these files are test suites that modules import and run */
-import type { EmbeddingsProvider } from '../embeddings';
+import type { EmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 
 /**
  * Options of {@link runEmbeddingsProviderConformanceTests}.

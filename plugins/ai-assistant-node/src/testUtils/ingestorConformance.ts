@@ -3,7 +3,7 @@ import type {
   IngestionDocument,
   Ingestor,
   IngestorContext,
-} from '../ingestors';
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
 
 /**
  * Options of {@link runIngestorConformanceTests}.

@@ -8,7 +8,10 @@ import {
 import { tool } from '@langchain/core/tools';
 import { concat } from '@langchain/core/utils/stream';
 import { z } from 'zod';
-import type { AiAssistantModel, ModelProvider } from '../models';
+import type {
+  AiAssistantModel,
+  ModelProvider,
+} from '@ai-assistant/backstage-plugin-ai-assistant-node';
 
 /**
  * A reply the test server of a model provider gives to the next chat request: text, tool

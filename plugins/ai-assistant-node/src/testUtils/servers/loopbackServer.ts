@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 // The plumbing the provider test servers share: recording requests, reading JSON bodies,
 // failing on demand, listening on a free loopback port and closing. Internal to this folder.
 
-/** What every test server records of a request. */
+/**
+ * What every test server records of a request.
+ *
+ * @public
+ */
 export interface RecordedRequestBase {
   method: string;
   /** Request headers, names in lower case. */
@@ -15,7 +19,11 @@ export interface RecordedRequestBase {
   aborted: boolean;
 }
 
-/** How a test server built on {@link startLoopbackServer} records, fails and answers. */
+/**
+ * How a test server built on {@link startLoopbackServer} records, fails and answers.
+ *
+ * @public
+ */
 export interface LoopbackServerHandlers<R extends RecordedRequestBase> {
   /** Completes the record of a request with the server's own fields, e.g. its API path. */
   record(base: RecordedRequestBase, url: URL): R;
@@ -34,23 +42,29 @@ export interface LoopbackServerHandlers<R extends RecordedRequestBase> {
   ): void | Promise<void>;
 }
 
-type FailureArgs = [
-  status: number,
-  headers?: Record<string, string>,
-  times?: number,
-];
-
-/** A running {@link startLoopbackServer}. */
+/**
+ * A running {@link startLoopbackServer}.
+ *
+ * @public
+ */
 export interface LoopbackServer<R> {
   /** E.g. `http://127.0.0.1:43123`. */
   origin: string;
   requests: R[];
   /** Queues failures of the next requests, answered by the server's `fail`. */
-  failNext: (...failure: FailureArgs) => void;
+  failNext: (
+    status: number,
+    headers?: Record<string, string>,
+    times?: number,
+  ) => void;
   close(): Promise<void>;
 }
 
-/** Starts an HTTP server on 127.0.0.1 and a free port that records and can fail requests. */
+/**
+ * Starts an HTTP server on 127.0.0.1 and a free port that records and can fail requests.
+ *
+ * @public
+ */
 export async function startLoopbackServer<R extends RecordedRequestBase>(
   handlers: LoopbackServerHandlers<R>,
 ): Promise<LoopbackServer<R>> {
@@ -139,7 +153,11 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-/** Answers with a JSON body. */
+/**
+ * Answers with a JSON body.
+ *
+ * @public
+ */
 export function sendJson(
   res: ServerResponse,
   body: unknown,
@@ -153,7 +171,11 @@ export function sendJson(
   res.end(JSON.stringify(body));
 }
 
-/** The lower-case words of a text. */
+/**
+ * The lower-case words of a text.
+ *
+ * @public
+ */
 export function words(text: string): string[] {
   return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }

@@ -130,7 +130,7 @@ function textOf(children: ReactNode): string | undefined {
 }
 
 // One top-level block; unchanged blocks of a streaming answer are not parsed again.
-const MarkdownBlock = memo(function MarkdownBlock(props: {
+const MarkdownBlock = memo(function ParsedMarkdownBlock(props: {
   text: string;
   components: Components;
 }) {

@@ -93,6 +93,8 @@ export function Sources(props: SourcesProps) {
         {source.title}
       </Link>
     ) : (
+      // Focusable so that keyboard users get the passage preview that hovering shows.
+      // eslint-disable-next-line jsx-a11y/no-noninteractive-tabindex
       <span tabIndex={0}>{source.title}</span>
     );
     return (
