@@ -7,6 +7,7 @@ import {
   startTestBackend,
 } from '@backstage/backend-test-utils';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import type { JsonObject } from '@backstage/types';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,10 +15,11 @@ import { join } from 'node:path';
 import request from 'supertest';
 
 /*
- * Backup and restore as docs/deployment.md ("Backup and Recovery") tells operators to do it:
- * ingest a corpus through the real pipeline into one database, back the plugin's database up
- * with pg_dump, restore it into a new database with psql, start a backend on the restored copy
- * and ask the same questions: the sources (ids, order, scores) must be the same.
+ * Backup and restore as docs/deployment.md ("Backup and recovery") tells operators to do it, in
+ * both of Backstage's layouts (a database per plugin, or one database with a schema per
+ * plugin): ingest a corpus through the real pipeline into one database, back the assistant's
+ * tables up with pg_dump, restore them into a new database with psql, start a backend on the
+ * restored copy and ask the same questions: the sources (ids, order, scores) must be the same.
  *
  * Run by scripts/check-backup-restore.sh (CI runs it from scripts/test.sh); it needs a
  * PostgreSQL server with pgvector and the pg_dump/psql clients, so it is not a *.test.ts.
@@ -69,11 +71,47 @@ const questions = [
   'Can I deploy during an incident?',
 ];
 
-/** Backstage names a plugin's database `<prefix><pluginId>` (pluginDivisionMode `database`). */
-const pluginDatabase = (prefix: string) => `${prefix}ai-assistant`;
 const databaseUrl = (name: string) => `${server}/${encodeURIComponent(name)}`;
 
-async function startBackend(prefix: string) {
+/**
+ * Where Backstage keeps the assistant's tables, and the backup command docs/deployment.md
+ * ("Backup and recovery") gives for it. `name` prefixes the databases of one run.
+ */
+interface Layout {
+  mode: 'database' | 'schema';
+  /** The database that holds the assistant's tables. */
+  database(name: string): string;
+  /** `backend.database` for a backend on that database. */
+  config(name: string): JsonObject;
+  /** The documented backup command, dumping `database` into the gzipped `file`. */
+  backup(database: string, file: string): string;
+}
+
+const layouts: Layout[] = [
+  {
+    // Backstage's default: each plugin gets its own database, `<prefix><pluginId>`;
+    // `connection.database` (POSTGRES_DB) is not used at all.
+    mode: 'database',
+    database: name => `${name}_ai-assistant`,
+    config: name => ({ client: 'pg', connection: server, prefix: `${name}_` }),
+    backup: (database, file) =>
+      `pg_dump -d "${databaseUrl(database)}" | gzip > "${file}"`,
+  },
+  {
+    // One database (POSTGRES_DB), the assistant's tables in its schema `ai-assistant`.
+    mode: 'schema',
+    database: name => `${name}_backstage`,
+    config: name => ({
+      client: 'pg',
+      connection: databaseUrl(`${name}_backstage`),
+      pluginDivisionMode: 'schema',
+    }),
+    backup: (database, file) =>
+      `pg_dump -d "${databaseUrl(database)}" -n ai-assistant -e vector | gzip > "${file}"`,
+  },
+];
+
+async function startBackend(database: JsonObject) {
   return startTestBackend({
     features: [
       import('@ai-assistant/backstage-plugin-ai-assistant-backend'),
@@ -82,9 +120,7 @@ async function startBackend(prefix: string) {
       catalogServiceMock.factory({ entities }),
       mockServices.rootConfig.factory({
         data: {
-          backend: {
-            database: { client: 'pg', connection: server, prefix },
-          },
+          backend: { database },
           aiAssistant: {
             embeddings: { local: {} },
             storage: { pgVector: { amount: 4 } },
@@ -148,52 +184,56 @@ function sh(script: string) {
   });
 }
 
-describe('backup and restore of the knowledge store', () => {
-  const id = `${process.pid}_${Date.now()}`;
-  const source = pluginDatabase(`backup_check_${id}_`);
-  const restored = pluginDatabase(`restore_check_${id}_`);
-  const dir = mkdtempSync(join(tmpdir(), 'ai-assistant-backup-'));
+describe.each(layouts)(
+  'backup and restore of the knowledge store, pluginDivisionMode $mode',
+  layout => {
+    const id = `${process.pid}_${Date.now()}`;
+    const original = `backup_check_${id}`;
+    const copy = `restore_check_${id}`;
+    const dir = mkdtempSync(join(tmpdir(), 'ai-assistant-backup-'));
 
-  afterAll(() => {
-    for (const name of [source, restored]) {
+    afterAll(() => {
+      for (const name of [original, copy]) {
+        sh(
+          `psql "${server}/postgres" -qc 'DROP DATABASE IF EXISTS "${layout.database(name)}" WITH (FORCE)' 2>/dev/null`,
+        );
+      }
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('answers the same questions with the same sources from a restored pg_dump', async () => {
+      const source = await startBackend(layout.config(original));
+      await ingest(source.server);
+      const before = [];
+      for (const question of questions) {
+        before.push(await search(source.server, question));
+      }
+      await source.stop();
+      // The searches really find the corpus: each question's best source is the entity it is about.
+      expect(before.map(sources => sources[0]?.documentId)).toEqual([
+        'component:default/payments',
+        'component:default/billing',
+        'component:default/deploy-gate',
+      ]);
+
+      // docs/deployment.md, "Backup and recovery": compressed backup, then restore into a new
+      // database of the same name on the (here: same) server.
+      const backup = join(dir, 'backup.sql.gz');
+      const restored = layout.database(copy);
+      sh(layout.backup(layout.database(original), backup));
+      sh(`createdb --maintenance-db="${server}/postgres" "${restored}"`);
       sh(
-        `psql "${server}/postgres" -qc 'DROP DATABASE IF EXISTS "${name}" WITH (FORCE)' 2>/dev/null`,
+        `gunzip -c "${backup}" | psql -q -v ON_ERROR_STOP=1 -d "${databaseUrl(restored)}" > /dev/null`,
       );
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
 
-  it('answers the same questions with the same sources from a restored pg_dump', async () => {
-    const original = await startBackend(`backup_check_${id}_`);
-    await ingest(original.server);
-    const before = [];
-    for (const question of questions) {
-      before.push(await search(original.server, question));
-    }
-    await original.stop();
-    // The searches really find the corpus: each question's best source is the entity it is about.
-    expect(before.map(sources => sources[0]?.documentId)).toEqual([
-      'component:default/payments',
-      'component:default/billing',
-      'component:default/deploy-gate',
-    ]);
+      const target = await startBackend(layout.config(copy));
+      const after = [];
+      for (const question of questions) {
+        after.push(await search(target.server, question));
+      }
+      await target.stop();
 
-    // docs/deployment.md, "Backup and Recovery": compressed backup, then restore into a new
-    // database of the same name on the (here: same) server.
-    const backup = join(dir, 'backup.sql.gz');
-    sh(`pg_dump -d "${databaseUrl(source)}" | gzip > "${backup}"`);
-    sh(`createdb --maintenance-db="${server}/postgres" "${restored}"`);
-    sh(
-      `gunzip -c "${backup}" | psql -q -v ON_ERROR_STOP=1 -d "${databaseUrl(restored)}" > /dev/null`,
-    );
-
-    const copy = await startBackend(`restore_check_${id}_`);
-    const after = [];
-    for (const question of questions) {
-      after.push(await search(copy.server, question));
-    }
-    await copy.stop();
-
-    expect(after).toEqual(before);
-  });
-});
+      expect(after).toEqual(before);
+    });
+  },
+);
