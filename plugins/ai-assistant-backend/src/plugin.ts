@@ -35,6 +35,7 @@ import { IngestionRunStore } from './database/IngestionRunStore';
 import { KnowledgeEntityRefs } from './database/KnowledgeEntityRefs';
 import { KnowledgeStore } from './database/KnowledgeStore';
 import { withStartupLock } from './database/startupLock';
+import { assertVectorSupportsModel } from './database/vectorExtension';
 import { EmbeddingsService } from './embeddings/EmbeddingsService';
 import { createChunker } from './ingestion/chunking';
 import { AiAssistantMetrics } from './metrics/AiAssistantMetrics';
@@ -173,6 +174,15 @@ export const aiAssistantPlugin = createBackendPlugin({
           metrics,
           logger,
           concurrency: settings.ingestion.embeddingConcurrency,
+        });
+        // pgvector before 0.7 cannot index more than 2,000 dimensions (text-embedding-3-large
+        // has 3,072): fail the start with the fix instead of the first ingestion.
+        await assertVectorSupportsModel({
+          knex: db.knex,
+          dimensions:
+            embeddingsProvider.dimensions ??
+            (async () => (await embeddings.getModel()).dimensions),
+          logger,
         });
 
         const pipeline = new IngestionPipeline({
