@@ -126,6 +126,53 @@ describe('the Azure OpenAI embeddings provider', () => {
     expect(azure.requests.map(r => r.body.input.length)).toEqual([2048, 1]);
   });
 
+  it('embeds documents as float32 with the same requests and the same vectors', async () => {
+    const texts = ['kubernetes deployment', 'payment service\nAPI', 'lunch'];
+    const provider = providerFor(azure.endpoint, { batchSize: 2 });
+    const numbers = await provider.embeddings.embedDocuments(texts);
+    const sent = azure.requests.splice(0);
+
+    const floats = await provider.embedDocumentsFloat32!(texts);
+
+    expect(floats).toHaveLength(3);
+    floats.forEach((vector, i) => {
+      expect(vector).toBeInstanceOf(Float32Array);
+      expect(Array.from(vector)).toEqual(numbers[i]);
+    });
+    expect(
+      azure.requests.map(({ path, query, body, headers }) => ({
+        path,
+        query,
+        body,
+        key: headers['api-key'],
+        bearer: headers.authorization,
+      })),
+    ).toEqual(
+      sent.map(({ path, query, body, headers }) => ({
+        path,
+        query,
+        body,
+        key: headers['api-key'],
+        bearer: headers.authorization,
+      })),
+    );
+    expect(azure.requests[0].body.input).toEqual([
+      'kubernetes deployment',
+      'payment service API',
+    ]);
+  });
+
+  it('names the provider when the float32 path fails, as the other calls do', async () => {
+    const error = await providerFor(azure.endpoint, {
+      deploymentName: 'no-such-deployment',
+    }).embedDocumentsFloat32!(['hello']).catch(e => e);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error.status).toBe(404);
+    expect(error.message).toContain(
+      `Azure OpenAI model no-such-deployment at ${azure.endpoint}/openai/deployments/no-such-deployment/embeddings failed: not found (HTTP 404)`,
+    );
+  });
+
   it('waits as long as Retry-After says after a 429, then succeeds', async () => {
     azure.failNext(429, { 'Retry-After': '1' });
     const started = Date.now();

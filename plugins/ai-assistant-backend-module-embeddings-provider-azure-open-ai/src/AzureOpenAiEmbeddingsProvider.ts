@@ -3,8 +3,41 @@ import {
   EmbeddingsProvider,
   ProviderError,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { AzureOpenAIEmbeddings } from '@langchain/openai';
+import {
+  AzureOpenAIEmbeddings,
+  OpenAIClient,
+  wrapOpenAIClientError,
+} from '@langchain/openai';
 import type { AzureOpenAiEmbeddingsConfig } from './config';
+import { readFloat32Embeddings } from './float32Embeddings';
+
+/**
+ * A vector as the OpenAI SDK returns it with `encoding_format: 'base64'`: the float32
+ * components' bytes (little-endian) in base64, or numbers from a server that ignored the
+ * format. LangChain passes it through, typed as numbers.
+ */
+type Embedding = number[] | string;
+
+/**
+ * The numbers of a vector. The bytes are copied into a float32 array in one go (the base64
+ * decode's buffer may be a slice of Node's pool, unaligned for a Float32Array view) and read
+ * from there into a preallocated array: no per-number call or boxing. Assumes a little-endian
+ * host, as Node's every supported platform is.
+ */
+function decodeEmbedding(embedding: Embedding): number[] {
+  if (typeof embedding !== 'string') return embedding;
+  const bytes = Buffer.from(embedding, 'base64');
+  if (bytes.length % 4 !== 0) {
+    throw new RangeError(
+      `Invalid base64 embedding: ${bytes.length} bytes is not a whole number of float32 values`,
+    );
+  }
+  const floats = new Float32Array(bytes.length / 4);
+  new Uint8Array(floats.buffer).set(bytes);
+  const vector = new Array<number>(floats.length);
+  for (let i = 0; i < floats.length; i++) vector[i] = floats[i];
+  return vector;
+}
 
 /**
  * LangChain's Azure OpenAI embeddings client whose failures are {@link ProviderError}s that
@@ -12,6 +45,8 @@ import type { AzureOpenAiEmbeddingsConfig } from './config';
  */
 class ErrorNamingAzureOpenAIEmbeddings extends AzureOpenAIEmbeddings {
   readonly #config: AzureOpenAiEmbeddingsConfig;
+  /** The same requests as LangChain's client makes, for answers read as bytes. */
+  readonly #rawClient: OpenAIClient;
 
   constructor(
     config: AzureOpenAiEmbeddingsConfig,
@@ -31,13 +66,69 @@ class ErrorNamingAzureOpenAIEmbeddings extends AzureOpenAIEmbeddings {
       // retry loop on top of it would multiply the attempts.
       maxRetries: 0,
       configuration: { fetch },
+      // Asked for explicitly, the OpenAI SDK hands the base64 vectors over as they came, and
+      // decodeEmbedding reads them; left to itself it decodes them with Array.from over a
+      // Float32Array, which boxes every component: ~90 KB of garbage per 1,536-dimension
+      // vector, the largest allocation of an ingestion run.
+      encodingFormat: 'base64',
     });
     this.#config = config;
+    this.#rawClient = new OpenAIClient({
+      apiKey: config.apiKey,
+      baseURL: `${config.endpoint}/openai/deployments/${config.deploymentName}`,
+      defaultQuery: { 'api-version': config.openAIApiVersion },
+      // Azure takes the key in `api-key`; no bearer token.
+      defaultHeaders: { 'api-key': config.apiKey, authorization: null },
+      maxRetries: 0,
+      fetch,
+    });
+  }
+
+  /**
+   * The vectors of `embedDocuments` as float32, read from the answer's bytes (see
+   * readFloat32Embeddings): what ingestion uses, without a JS number array per vector.
+   */
+  async embedDocumentsFloat32(texts: string[]): Promise<Float32Array[]> {
+    const batches: string[][] = [];
+    for (let i = 0; i < texts.length; i += this.batchSize) {
+      batches.push(
+        texts
+          .slice(i, i + this.batchSize)
+          .map(text => (this.stripNewLines ? text.replace(/\n/g, ' ') : text)),
+      );
+    }
+    try {
+      const answers = await Promise.all(
+        batches.map(input =>
+          this.caller.call(async () => {
+            try {
+              const response = await this.#rawClient.embeddings
+                .create({
+                  model: this.model,
+                  input,
+                  ...(this.dimensions ? { dimensions: this.dimensions } : {}),
+                  encoding_format: 'base64',
+                })
+                .asResponse();
+              return readFloat32Embeddings(
+                Buffer.from(await response.arrayBuffer()),
+              );
+            } catch (error) {
+              throw wrapOpenAIClientError(error);
+            }
+          }),
+        ),
+      );
+      return answers.flat();
+    } catch (error) {
+      throw this.#toProviderError(error);
+    }
   }
 
   override async embedDocuments(texts: string[]): Promise<number[][]> {
     try {
-      return await super.embedDocuments(texts);
+      const vectors: Embedding[] = await super.embedDocuments(texts);
+      return vectors.map(decodeEmbedding);
     } catch (error) {
       throw this.#toProviderError(error);
     }
@@ -45,7 +136,7 @@ class ErrorNamingAzureOpenAIEmbeddings extends AzureOpenAIEmbeddings {
 
   override async embedQuery(text: string): Promise<number[]> {
     try {
-      return await super.embedQuery(text);
+      return decodeEmbedding(await super.embedQuery(text));
     } catch (error) {
       throw this.#toProviderError(error);
     }
@@ -76,10 +167,12 @@ export function createAzureOpenAiEmbeddingsProvider(
     maxRetries: config.maxRetries,
     timeoutMs: config.timeoutMs,
   });
+  const embeddings = new ErrorNamingAzureOpenAIEmbeddings(config, fetch);
   return {
     id: 'azureOpenAi',
     model: config.deploymentName,
-    embeddings: new ErrorNamingAzureOpenAIEmbeddings(config, fetch),
+    embeddings,
+    embedDocumentsFloat32: texts => embeddings.embedDocumentsFloat32(texts),
     ...(config.dimensions ? { dimensions: config.dimensions } : {}),
   };
 }

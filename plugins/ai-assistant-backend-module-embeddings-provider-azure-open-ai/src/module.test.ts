@@ -66,6 +66,7 @@ describe('aiAssistantModuleAzureOpenAiEmbeddingsProvider', () => {
       id: 'azureOpenAi',
       model: 'text-embedding-3-large',
       embeddings: expect.any(AzureOpenAIEmbeddings),
+      embedDocumentsFloat32: expect.any(Function),
     });
 
     azure.requests.length = 0;

@@ -24,6 +24,12 @@ export interface EmbeddingsProvider {
    * the first time it needs to know.
    */
   dimensions?: number;
+  /**
+   * Optional: the vectors of `embeddings.embedDocuments` as float32 arrays, made without a JS
+   * number array per vector. Ingestion uses it when present: a 1,536-dimension vector then
+   * takes 6 KB off the JS heap instead of 12 KB on it, plus the garbage of decoding it.
+   */
+  embedDocumentsFloat32?(texts: string[]): Promise<Float32Array[]>;
 }
 
 /**

@@ -51,9 +51,10 @@ describe('EmbeddingsService.embedBatches', () => {
     const vectors = await embeddings.embedBatches(input, { batchSize: 2 });
 
     expect(vectors).toHaveLength(40);
-    // Each vector is the one the provider gives for that very text.
+    // Each vector is the one the provider gives for that very text, as float32.
     const [single] = await embeddings.embedDocuments([input[17]]);
-    expect(vectors[17]).toEqual(single);
+    expect(vectors[17]).toBeInstanceOf(Float32Array);
+    expect(Array.from(vectors[17])).toEqual(single);
     // Several at once, never more than the ceiling (how many overlap at the server depends
     // on how fast this machine sends them).
     expect(server.maxEmbeddingsInFlight()).toBeGreaterThan(1);
