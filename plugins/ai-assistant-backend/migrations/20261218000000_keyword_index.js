@@ -21,14 +21,19 @@ exports.up = async function up(knex) {
   // Until the next ingestion run re-chunks every document (the chunker's version changed),
   // existing chunks stay searchable by their text.
   await knex.raw(`UPDATE embeddings SET tsv = to_tsvector('english', content)`);
-  await knex.raw('CREATE INDEX embeddings_tsv_idx ON embeddings USING gin (tsv)');
+  await knex.raw(
+    'CREATE INDEX embeddings_tsv_idx ON embeddings USING gin (tsv)',
+  );
 
   await knex.schema.createTable('keyword_terms', table => {
     table.comment(
       'Document frequency of each lexeme of embeddings.tsv, for keyword ranking; the empty lexeme counts all chunks',
     );
     table.text('lexeme').primary();
-    table.integer('chunks').notNullable().comment('Chunks whose tsv has the lexeme');
+    table
+      .integer('chunks')
+      .notNullable()
+      .comment('Chunks whose tsv has the lexeme');
   });
   await knex.raw(
     `INSERT INTO keyword_terms (lexeme, chunks)
@@ -45,5 +50,7 @@ exports.down = async function down(knex) {
   await knex.raw(
     `ALTER TABLE embeddings ADD COLUMN tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', content)) STORED`,
   );
-  await knex.raw('CREATE INDEX embeddings_tsv_idx ON embeddings USING gin (tsv)');
+  await knex.raw(
+    'CREATE INDEX embeddings_tsv_idx ON embeddings USING gin (tsv)',
+  );
 };

@@ -176,7 +176,7 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
     );
   });
 
-  it('indexes a 768-dimension model with vector and a 3,072-dimension model with halfvec, and searches only the current model', async () => {
+  it('indexes 768- and 3,072-dimension models on their sign bits and a 384-dimension one at full precision, and searches only the current model', async () => {
     const small: EmbeddingModel = {
       key: embeddingModelKey('ollama', 'nomic-embed-text', 768),
       dimensions: 768,
@@ -194,10 +194,16 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
         )
       ).rows.map((r: { indexdef: string }) => r.indexdef);
 
+    await store.prepareModel({ key: 'local/words/384', dimensions: 384 });
+    expect(await indexes()).toEqual([
+      expect.stringMatching(
+        /USING hnsw \(\(\(?embedding\)?::vector\(384\)\) vector_cosine_ops\)/,
+      ),
+    ]);
     await store.prepareModel(small);
     expect(await indexes()).toEqual([
       expect.stringMatching(
-        /USING hnsw \(\(\(?embedding\)?::vector\(768\)\) vector_cosine_ops\)/,
+        /USING hnsw \(\(?\(?binary_quantize\(embedding\)\)?::bit\(768\)\) bit_hamming_ops\)/,
       ),
     ]);
     await write(store, 'docs', 'old', ['kubernetes deployment'], {
@@ -208,7 +214,7 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
     await store.prepareModel(large);
     expect(await indexes()).toEqual([
       expect.stringMatching(
-        /USING hnsw \(\(\(?embedding\)?::halfvec\(3072\)\) halfvec_cosine_ops\)/,
+        /USING hnsw \(\(?\(?binary_quantize\(embedding\)\)?::bit\(3072\)\) bit_hamming_ops\)/,
       ),
     ]);
     await write(store, 'docs', 'new', ['kubernetes deployment too'], {
@@ -272,5 +278,63 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
       /Bitmap Index Scan on embeddings_tsv_idx/,
     );
     expect((await store.search(model, common))[0].documentId).toBe('d4242');
+  });
+
+  it('serves a 768-dimension model from its sign-bit index and ranks the candidates by their exact distance', async () => {
+    const wide: EmbeddingModel = { key: 'fake/wide/768', dimensions: 768 };
+    await store.prepareModel(wide);
+    await knex.raw(
+      `INSERT INTO documents (source, document_id, title, url, content_hash, embedding_model, chunk_count)
+       SELECT 'wide', 'd' || g, 'Doc ' || g, '/d/' || g, 'h', ?, 1 FROM generate_series(1, 3000) g`,
+      [wide.key],
+    );
+    await knex.raw(
+      `INSERT INTO embeddings (source, document_id, chunk_index, content, content_hash, embedding, embedding_model, tsv)
+       SELECT 'wide', 'd' || n, 0, 'chunk ' || n, 'h',
+              (SELECT array_agg(random() - 0.5)::real[] FROM generate_series(1, 768) AS d(i) WHERE n > 0)::vector, ?, ''
+       FROM generate_series(1, 3000) AS g(n)`,
+      [wide.key],
+    );
+    // The query: 384 strong components and 384 faint ones. Nine neighbours differ from it
+    // slightly (more for each) and flip the signs of 40 faint components, so their bits are
+    // 40 apart from the query's; fifty decoys share every sign with it but not the
+    // magnitudes, so their bits match exactly while they lie far away. The bit index ranks
+    // the decoys first; only the exact re-rank of its candidates finds the neighbours.
+    const sign = (i: number) => (Math.sin(i * 12.9898) > 0 ? 1 : -1);
+    const vector = Array.from({ length: 768 }, (_, i) =>
+      i < 384 ? sign(i) : sign(i) * 0.001,
+    );
+    const planted = async (documentId: string, v: number[]) =>
+      knex.raw(`UPDATE embeddings SET embedding = ? WHERE document_id = ?`, [
+        pgvector.toSql(v),
+        documentId,
+      ]);
+    for (let p = 1; p <= 9; p++) {
+      await planted(
+        `d${p}`,
+        vector.map((x, i) =>
+          i >= 384 && i < 424 ? -x : x + (i < 384 ? p * 0.01 * sign(i * p) : 0),
+        ),
+      );
+    }
+    for (let d = 100; d < 150; d++) {
+      await planted(
+        `d${d}`,
+        vector.map((_, i) => sign(i) * Math.abs(Math.sin(i * d))),
+      );
+    }
+    const wideQuery = {
+      text: 'unrelated',
+      vector,
+      limit: 9,
+      mode: 'vector' as const,
+    };
+    expect(await store.explainSearch(wide, wideQuery)).toMatch(
+      /Index Scan using embeddings_hnsw_[0-9a-f]+ on embeddings/,
+    );
+    const results = await store.search(wide, wideQuery);
+    expect(results.map(r => r.documentId)).toEqual(
+      Array.from({ length: 9 }, (_, p) => `d${p + 1}`),
+    );
   });
 });

@@ -2,32 +2,12 @@ import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import { buildHybridSearchSql, HybridWeights } from './hybridSearchSql';
 import { insertChunkRows } from './chunkRows';
-import {
-  applyTermCounts,
-  countTerms,
-  rebuildTermCounts,
-} from './keywordIndex';
+import { applyTermCounts, countTerms, rebuildTermCounts } from './keywordIndex';
 import type { VectorValue } from './vectorCodec';
 import { searchLegsOf, type SearchTraceSink } from './searchTrace';
-import {
-  EmbeddingModel,
-  planVectorIndex,
-  VectorIndexPlan,
-} from './vectorIndex';
-import {
-  buildVectorIndex,
-  DEFAULT_INDEX_BUILD,
-  dropVectorIndex,
-  IndexBuildSettings,
-} from './vectorIndexBuild';
-
-/**
- * A bulk load defers a model's HNSW index only while the model has at most this many chunks
- * stored: rebuilding the index over them costs little, and their searches meanwhile fall
- * back to an exact scan (tens of milliseconds at this size). With more, the index stays and
- * the run inserts into it row by row, as small updates do.
- */
-const BULK_LOAD_MAX_INDEXED_CHUNKS = 20_000;
+import type { EmbeddingModel, VectorIndexPlan } from './vectorIndex';
+import type { IndexBuildSettings } from './vectorIndexBuild';
+import { VectorIndexes } from './VectorIndexes';
 
 /** What the store remembers of a document between runs. */
 export interface DocumentState {
@@ -119,10 +99,7 @@ export interface KnowledgeSearchResult {
  * and hybrid retrieval over them.
  */
 export class KnowledgeStore {
-  private readonly prepared = new Map<string, Promise<VectorIndexPlan>>();
-  /** Bulk loads under way in this process, by model key: the last one builds the index. */
-  private readonly bulkLoads = new Map<string, number>();
-  private iterativeScan?: Promise<boolean>;
+  private readonly indexes: VectorIndexes;
 
   private constructor(
     private readonly knex: Knex,
@@ -132,8 +109,10 @@ export class KnowledgeStore {
       knex: Knex;
       onError: (error: unknown) => void;
     },
-    private readonly indexBuild: IndexBuildSettings = DEFAULT_INDEX_BUILD,
-  ) {}
+    indexBuild?: IndexBuildSettings,
+  ) {
+    this.indexes = new VectorIndexes(knex, indexBuild);
+  }
 
   /**
    * Wraps an already migrated database. With `readReplica`, searches read from it and
@@ -176,89 +155,23 @@ export class KnowledgeStore {
 
   /**
    * Makes the store ready to serve a model: its HNSW index exists, and indexes of other
-   * models are dropped because their vectors are no longer searched. Safe when several
-   * backends start at once.
+   * models are dropped (see VectorIndexes).
    */
-  async prepareModel(model: EmbeddingModel): Promise<VectorIndexPlan> {
-    let plan = this.prepared.get(model.key);
-    if (!plan) {
-      plan = this.createIndexFor(model);
-      this.prepared.set(model.key, plan);
-      plan.catch(() => this.prepared.delete(model.key));
-    }
-    return plan;
-  }
-
-  private async createIndexFor(
-    model: EmbeddingModel,
-  ): Promise<VectorIndexPlan> {
-    const plan = planVectorIndex(model);
-    await this.knex.transaction(async trx => {
-      // Serializes index changes across backends sharing the database.
-      await trx.raw(
-        `SELECT pg_advisory_xact_lock(hashtext('ai-assistant:vector-index'))`,
-      );
-      const existing = await trx.raw(
-        `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'embeddings' AND indexname LIKE 'embeddings_hnsw_%'`,
-      );
-      for (const { indexname } of existing.rows) {
-        if (indexname !== plan.index?.name) {
-          await trx.raw(`DROP INDEX IF EXISTS ??`, [indexname]);
-        }
-      }
-      if (plan.index) {
-        await trx.raw(plan.index.ddl);
-      }
-    });
-    return plan;
+  prepareModel(model: EmbeddingModel): Promise<VectorIndexPlan> {
+    return this.indexes.prepareModel(model);
   }
 
   /**
-   * Starts writing many chunks of a model (a first ingestion, a model change): Postgres
-   * inserting each row into the HNSW graph costs far more than writing it (2,000 rows of
-   * 1,536 dimensions: 9 s with the index, 0.26 s without), while building the index once
-   * over all rows is fast. So when the model has few chunks stored yet (see
-   * BULK_LOAD_MAX_INDEXED_CHUNKS), its index is dropped until finishBulkLoad; searches stay
-   * correct meanwhile (an exact scan of the model's chunks, never another model's).
-   * Returns whether the index was deferred; call finishBulkLoad only then.
+   * Starts writing many chunks of a model: defers its index when that pays (see
+   * VectorIndexes.beginBulkLoad). Returns whether it did; call finishBulkLoad only then.
    */
-  async beginBulkLoad(model: EmbeddingModel): Promise<boolean> {
-    const plan = await this.prepareModel(model);
-    if (!plan.index) return false;
-    const running = this.bulkLoads.get(model.key) ?? 0;
-    if (running === 0) {
-      const { rows } = await this.knex.raw(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM embeddings WHERE embedding_model = ? LIMIT ?) stored`,
-        [model.key, BULK_LOAD_MAX_INDEXED_CHUNKS + 1],
-      );
-      if (rows[0].n > BULK_LOAD_MAX_INDEXED_CHUNKS) return false;
-    }
-    this.bulkLoads.set(model.key, running + 1);
-    if (running === 0) {
-      try {
-        await dropVectorIndex(this.knex, plan);
-      } catch (error) {
-        this.bulkLoads.set(model.key, running);
-        throw error;
-      }
-    }
-    return true;
+  beginBulkLoad(model: EmbeddingModel): Promise<boolean> {
+    return this.indexes.beginBulkLoad(model);
   }
 
-  /**
-   * Ends a bulk load that beginBulkLoad deferred the index for; the last one under way in
-   * this process builds the model's index over every stored chunk (with `indexBuild`).
-   * Returns whether this call built it.
-   */
-  async finishBulkLoad(model: EmbeddingModel): Promise<boolean> {
-    const running = (this.bulkLoads.get(model.key) ?? 1) - 1;
-    if (running > 0) {
-      this.bulkLoads.set(model.key, running);
-      return false;
-    }
-    this.bulkLoads.delete(model.key);
-    await buildVectorIndex(this.knex, planVectorIndex(model), this.indexBuild);
-    return true;
+  /** Ends a bulk load; the last one under way builds the index. Returns whether it did. */
+  finishBulkLoad(model: EmbeddingModel): Promise<boolean> {
+    return this.indexes.finishBulkLoad(model);
   }
 
   /** The state of every stored document of one ingestor, by document id. */
@@ -326,7 +239,11 @@ export class KnowledgeStore {
     chunks: StoredChunk[],
     modelKey: string,
   ): Promise<void> {
-    await this.writeDocuments(document.source, [{ document, chunks }], modelKey);
+    await this.writeDocuments(
+      document.source,
+      [{ document, chunks }],
+      modelKey,
+    );
   }
 
   /**
@@ -626,7 +543,7 @@ export class KnowledgeStore {
     trace = false,
   ): Promise<any[]> {
     const plan = await this.prepareModel(model);
-    const { sql, bindings, candidates } = buildHybridSearchSql(
+    const { sql, bindings, efSearch } = buildHybridSearchSql(
       plan,
       model,
       query,
@@ -635,11 +552,11 @@ export class KnowledgeStore {
       trace,
     );
     // Asked before the transaction: the embedded database has a single connection.
-    const iterative = await this.supportsIterativeScan();
+    const { iterativeScan: iterative } = await this.indexes.vectorFeatures();
     const run = (knex: Knex) =>
       this.searchTransaction(knex, `${prefix}${sql}`, bindings, {
         iterative,
-        candidates,
+        efSearch,
       });
     if (this.reader) {
       try {
@@ -655,13 +572,13 @@ export class KnowledgeStore {
     knex: Knex,
     sql: string,
     bindings: readonly Knex.RawBinding[],
-    { iterative, candidates }: { iterative: boolean; candidates: number },
+    { iterative, efSearch }: { iterative: boolean; efSearch: number },
   ): Promise<any[]> {
     const settings: Array<[string, string]> = [
       // At least 200: at 100,000 chunks of 1,536 dimensions, 40 (pgvector's default) found
       // 0.92 to 0.98 of the exact top 10 depending on the index build, 200 found 0.97 to 1
       // for about 1 ms more (bench/, search benchmark).
-      ['hnsw.ef_search', String(Math.min(Math.max(candidates, 200), 1000))],
+      ['hnsw.ef_search', String(Math.min(Math.max(efSearch, 200), 1000))],
       // Vectors live out of line (TOAST), so the heap looks small and the planner prices a
       // sequential scan + sort below the HNSW index: at 10,000 chunks of 1,536 dimensions it
       // chose an 80 ms exact scan over a 3 ms index scan. Every leg has an index to use.
@@ -679,18 +596,5 @@ export class KnowledgeStore {
       );
       return (await trx.raw(sql, bindings)).rows;
     });
-  }
-
-  // hnsw.iterative_scan arrived in pgvector 0.8.0; older servers reject the setting.
-  private supportsIterativeScan(): Promise<boolean> {
-    this.iterativeScan ??= this.knex
-      .raw(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`)
-      .then(result => {
-        const [major, minor] = String(result.rows[0]?.extversion ?? '0.0')
-          .split('.')
-          .map(Number);
-        return major > 0 || minor >= 8;
-      });
-    return this.iterativeScan;
   }
 }

@@ -71,7 +71,6 @@ export async function insertChunkRows(
   );
 }
 
-
 async function insertRows(
   trx: Knex.Transaction,
   rows: ChunkRow[],

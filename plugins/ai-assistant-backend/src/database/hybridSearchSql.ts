@@ -2,7 +2,11 @@ import type { Knex } from 'knex';
 import pgvector from 'pgvector';
 import { keywordText } from '../ingestion/keywordText';
 import type { KnowledgeQuery } from './KnowledgeStore';
-import type { EmbeddingModel, VectorIndexPlan } from './vectorIndex';
+import {
+  nearestChunksSql,
+  type EmbeddingModel,
+  type VectorIndexPlan,
+} from './vectorIndex';
 
 /** Weights of the two legs of hybrid search in their convex combination. */
 export interface HybridWeights {
@@ -51,8 +55,8 @@ const KEYWORD_TERMS = `(SELECT json_agg(json_build_object('lexeme', lexeme, 'idf
 /**
  * The hybrid search statement.
  *
- * The vector leg orders by the exact expression the HNSW index is built on and filters on
- * its partial-index predicate, so the planner can use it.
+ * The vector leg is nearestChunksSql: the HNSW index's candidates, re-ranked exactly when the
+ * index is on the vectors' sign bits.
  *
  * The keyword leg ranks like a search engine: each term of the question weighs its inverse
  * document frequency (BM25's, from `keyword_terms`), times `ts_rank` of the chunk for that
@@ -77,7 +81,7 @@ export function buildHybridSearchSql(
   weights: HybridWeights,
   textSearchConfig: string,
   trace = false,
-): { sql: string; bindings: Knex.RawBinding[]; candidates: number } {
+): { sql: string; bindings: Knex.RawBinding[]; efSearch: number } {
   const candidates = Math.max(query.limit * 4, 40);
   const filters: string[] = [];
   const filterBindings: Knex.RawBinding[] = [];
@@ -100,13 +104,20 @@ export function buildHybridSearchSql(
   const vectorOn = mode !== 'keyword';
   const keywordOn = mode !== 'vector';
 
+  const nearest = nearestChunksSql(
+    plan,
+    model.key,
+    String(pgvector.toSql(query.vector)),
+    candidates,
+    {
+      sql: `${filterSql} ${vectorOn ? '' : 'AND false'}`,
+      bindings: filterBindings,
+    },
+  );
   const sql = `
     WITH vec AS (
       SELECT id, 1 - distance AS sim, row_number() OVER () AS rank FROM (
-        SELECT e.id, ${plan.column} <=> ?::${plan.cast} AS distance FROM embeddings e
-        WHERE e.embedding_model = ? ${filterSql} ${vectorOn ? '' : 'AND false'}
-        ORDER BY distance
-        LIMIT ?
+        ${nearest.sql}
       ) nearest
     ), terms AS (
       SELECT lexeme, idf, matched, anded, over_budget,
@@ -158,10 +169,7 @@ export function buildHybridSearchSql(
     ORDER BY score DESC, r.id
     ${trace ? '' : 'LIMIT ?'}`;
   const bindings: Knex.RawBinding[] = [
-    String(pgvector.toSql(query.vector)),
-    model.key,
-    ...filterBindings,
-    candidates,
+    ...(nearest.bindings as Knex.RawBinding[]),
     textSearchConfig,
     keywordText(query.text),
     ...filterBindings,
@@ -170,5 +178,5 @@ export function buildHybridSearchSql(
     weights.textWeight,
     ...(trace ? [] : [query.limit]),
   ];
-  return { sql, bindings, candidates };
+  return { sql, bindings, efSearch: nearest.efSearch };
 }

@@ -36,6 +36,29 @@ const ADMONITION_FENCE = /^[ \t]*:::[^\n]*$/gm;
 const MAX_HEADING_LINE = 500;
 
 /**
+ * Heading anchors as GitHub renders them (and Docusaurus, which follows it): lower case,
+ * punctuation dropped, spaces as hyphens, repeats numbered `-1`, `-2`…
+ */
+class Slugger {
+  private readonly seen = new Map<string, number>();
+
+  slug(text: string): string {
+    const base = text
+      .toLowerCase()
+      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+      .replace(/ /g, '-');
+    let slug = base;
+    while (this.seen.has(slug)) {
+      const count = this.seen.get(base)! + 1;
+      this.seen.set(base, count);
+      slug = `${base}-${count}`;
+    }
+    this.seen.set(slug, 0);
+    return slug;
+  }
+}
+
+/**
  * Splits markdown into sections at its ATX headings (`#` to `######`, not inside fenced code),
  * after taking off YAML front matter. Each section knows its heading path and anchor, so a
  * chunk of it can say where it is and a citation can link to it.
@@ -147,35 +170,14 @@ function readFrontMatter(yaml: string): {
 
 /** The text a reader sees of inline markdown: code, emphasis and link markup removed. */
 export function inlineText(markdown: string): string {
-  return markdown
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/<[^>]+>/g, '')
-    .replace(/[`*~]+/g, '')
-    // `_` marks emphasis only at a word's edge; inside `snake_case` it is text.
-    .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-/**
- * Heading anchors as GitHub renders them (and Docusaurus, which follows it): lower case,
- * punctuation dropped, spaces as hyphens, repeats numbered `-1`, `-2`…
- */
-class Slugger {
-  private readonly seen = new Map<string, number>();
-
-  slug(text: string): string {
-    const base = text
-      .toLowerCase()
-      .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
-      .replace(/ /g, '-');
-    let slug = base;
-    while (this.seen.has(slug)) {
-      const count = this.seen.get(base)! + 1;
-      this.seen.set(base, count);
-      slug = `${base}-${count}`;
-    }
-    this.seen.set(slug, 0);
-    return slug;
-  }
+  return (
+    markdown
+      .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+      .replace(/<[^>]+>/g, '')
+      .replace(/[`*~]+/g, '')
+      // `_` marks emphasis only at a word's edge; inside `snake_case` it is text.
+      .replace(/(?<![\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
