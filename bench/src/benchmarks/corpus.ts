@@ -10,12 +10,11 @@ import type {
   Ingestor,
   IngestorContext,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { planVectorIndex } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorIndex';
-import type { Knex } from 'knex';
 import path from 'node:path';
 import { createBenchDatabase } from '../lib/database';
 import { main, numberOption, quick, since } from '../lib/cli';
 import { createBenchPipeline } from '../lib/pipeline';
+import { indexComplete, recallAt10, sampleStoredVectors } from '../lib/recall';
 import { median, report } from '../report';
 import { startEmbeddingsStub } from '../stubs/startEmbeddingsStub';
 
@@ -62,61 +61,6 @@ class SyntheticIngestor implements Ingestor {
   }
 }
 
-/** Whether the model's HNSW index exists and is valid (not a failed concurrent build). */
-async function indexComplete(knex: Knex, name: string): Promise<boolean> {
-  const { rows } = await knex.raw(
-    `SELECT i.indisvalid AND i.indisready AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ?`,
-    [name],
-  );
-  return rows.length === 1 && rows[0].ok;
-}
-
-/**
- * Recall@10 of the indexed vector query against an exact scan, for stored chunks as queries:
- * strict (the same ids) and with ann-benchmarks' tolerance (a hit is within 1e-3 of the exact
- * tenth distance), as the stub's vectors (two of 1,024 pool vectors mixed) have many near-ties.
- */
-async function recallAt10(
-  knex: Knex,
-  modelKey: string,
-): Promise<{ strict: number; tolerant: number }> {
-  const plan = planVectorIndex({ key: modelKey, dimensions: DIMENSIONS });
-  const { rows: queries } = await knex.raw(
-    `SELECT embedding::text AS v FROM embeddings TABLESAMPLE BERNOULLI (5) REPEATABLE (7) LIMIT ${QUERIES}`,
-  );
-  const top10 = (vector: string, exact: boolean) =>
-    knex.transaction(async trx => {
-      if (exact) {
-        await trx.raw('SET LOCAL enable_indexscan = off');
-        await trx.raw('SET LOCAL enable_bitmapscan = off');
-      } else {
-        await trx.raw('SET LOCAL hnsw.ef_search = 200');
-        await trx.raw('SET LOCAL enable_seqscan = off');
-      }
-      const { rows } = await trx.raw(
-        `SELECT id, ${plan.column} <=> ?::${plan.cast} AS distance FROM embeddings WHERE embedding_model = ? ORDER BY 2 LIMIT 10`,
-        [vector, modelKey],
-      );
-      return rows.map((row: { id: string; distance: number }) => ({
-        id: String(row.id),
-        distance: Number(row.distance),
-      }));
-    });
-  let strict = 0;
-  let tolerant = 0;
-  for (const { v } of queries) {
-    const exact = await top10(v, true);
-    const ids = new Set(exact.map(hit => hit.id));
-    const radius = exact[exact.length - 1].distance + 1e-3;
-    for (const hit of await top10(v, false)) {
-      if (ids.has(hit.id)) strict += 1;
-      if (hit.distance <= radius) tolerant += 1;
-    }
-  }
-  const total = queries.length * 10;
-  return { strict: strict / total, tolerant: tolerant / total };
-}
-
 main(async () => {
   const stub = await startEmbeddingsStub(DIMENSIONS);
   const rates: number[] = [];
@@ -156,9 +100,12 @@ main(async () => {
         reruns.push((secondMs / firstMs) * 100);
 
         const model = await embeddings.getModel();
-        const index = planVectorIndex(model).index!.name;
-        complete &&= await indexComplete(db.knex, index);
-        const measured = await recallAt10(db.knex, model.key);
+        complete &&= await indexComplete(db.knex, model);
+        const measured = await recallAt10(
+          db.knex,
+          model,
+          await sampleStoredVectors(db.knex, model, QUERIES),
+        );
         recall = Math.min(recall, measured.strict);
         tolerantRecall = Math.min(tolerantRecall, measured.tolerant);
         console.error(

@@ -17,6 +17,7 @@ import type { Knex } from 'knex';
 import { createBenchDatabase } from '../lib/database';
 import { main, percentile, quick, since } from '../lib/cli';
 import { seededRandom, sentence, word } from '../lib/random';
+import { top10 } from '../lib/recall';
 import { LatentVectors, vectorLiteral } from '../lib/vectors';
 import { Figure, median, report } from '../report';
 
@@ -83,32 +84,13 @@ async function bulkLoad(knex: Knex, count: number, vectors: LatentVectors) {
   }
 }
 
-/**
- * The vector leg alone, timed without the text leg: the store's statement for top ids by the
- * indexed expression with the store's settings, or with index scans off for the exact scan.
- */
+/** The vector leg alone, timed without the text leg: the store's statement, or an exact scan. */
 async function vectorTop10(
   knex: Knex,
   vector: string,
   exact: boolean,
 ): Promise<string[]> {
-  const plan = planVectorIndex(MODEL);
-  return knex.transaction(async trx => {
-    if (exact) {
-      await trx.raw('SET LOCAL enable_indexscan = off');
-      await trx.raw('SET LOCAL enable_bitmapscan = off');
-    } else {
-      // As KnowledgeStore.search sets them for a top-10 search.
-      await trx.raw('SET LOCAL hnsw.iterative_scan = relaxed_order');
-      await trx.raw('SET LOCAL hnsw.ef_search = 200');
-      await trx.raw('SET LOCAL enable_seqscan = off');
-    }
-    const { rows } = await trx.raw(
-      `SELECT id FROM embeddings WHERE embedding_model = ? ORDER BY ${plan.column} <=> ?::${plan.cast} LIMIT ${exact ? 10 : 40}`,
-      [MODEL.key, vector],
-    );
-    return rows.slice(0, 10).map((row: { id: string }) => String(row.id));
-  });
+  return (await top10(knex, MODEL, vector, exact)).map(hit => hit.id);
 }
 
 async function measure(size: number): Promise<Figure[]> {

@@ -9,11 +9,16 @@ import { createChunker } from '@ai-assistant/backstage-plugin-ai-assistant-backe
 import { IngestionPipeline } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/ingestion/IngestionPipeline';
 import type { Knex } from 'knex';
 
-/** A logger that drops everything: the benchmarks print their own figures. */
+/**
+ * A logger that drops everything (the benchmarks print their own figures), unless
+ * BENCH_TRACE is set: then info lines go to stderr, e.g. how long the index build took.
+ */
 export const silentLogger: LoggerService = {
   error() {},
   warn() {},
-  info() {},
+  info(message, meta) {
+    if (process.env.BENCH_TRACE) console.error(message, meta ?? '');
+  },
   debug() {},
   child() {
     return silentLogger;

@@ -1,0 +1,98 @@
+import {
+  nearestChunksSql,
+  planVectorIndex,
+  type EmbeddingModel,
+} from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorIndex';
+import type { Knex } from 'knex';
+
+interface Hit {
+  id: string;
+  distance: number;
+}
+
+/** Whether the model's vector index exists and is valid (not a failed concurrent build). */
+export async function indexComplete(
+  knex: Knex,
+  model: EmbeddingModel,
+): Promise<boolean> {
+  const name = planVectorIndex(model).index?.name;
+  const { rows } = await knex.raw(
+    `SELECT i.indisvalid AND i.indisready AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ?`,
+    [name],
+  );
+  return rows.length === 1 && rows[0].ok;
+}
+
+/**
+ * The model's 10 nearest chunks to `vector`: exactly (a sequential scan), or as the store's
+ * vector leg finds them (nearestChunksSql, with the settings KnowledgeStore.search uses).
+ */
+export function top10(
+  knex: Knex,
+  model: EmbeddingModel,
+  vector: string,
+  exact: boolean,
+): Promise<Hit[]> {
+  const plan = planVectorIndex(model);
+  const nearest = nearestChunksSql(plan, model.key, vector, 10);
+  return knex.transaction(async trx => {
+    if (exact) {
+      await trx.raw('SET LOCAL enable_indexscan = off');
+      await trx.raw('SET LOCAL enable_bitmapscan = off');
+    } else {
+      await trx.raw(
+        `SET LOCAL hnsw.ef_search = ${Math.max(nearest.efSearch, 200)}`,
+      );
+      await trx.raw('SET LOCAL hnsw.iterative_scan = relaxed_order');
+      await trx.raw('SET LOCAL enable_seqscan = off');
+    }
+    const { rows } = await trx.raw(
+      exact
+        ? `SELECT id, ${plan.column} <=> ?::${plan.cast} AS distance FROM embeddings WHERE embedding_model = ? ORDER BY 2 LIMIT 10`
+        : nearest.sql,
+      exact ? [vector, model.key] : (nearest.bindings as Knex.RawBinding[]),
+    );
+    return rows.map((row: { id: string; distance: number }) => ({
+      id: String(row.id),
+      distance: Number(row.distance),
+    }));
+  });
+}
+
+/**
+ * Recall@10 of the store's indexed vector query against an exact scan over `queries`:
+ * strict (the same ids) and with ann-benchmarks' tolerance (a hit within 1e-3 of the exact
+ * tenth distance counts), for corpora with near-ties.
+ */
+export async function recallAt10(
+  knex: Knex,
+  model: EmbeddingModel,
+  queries: string[],
+): Promise<{ strict: number; tolerant: number }> {
+  let strict = 0;
+  let tolerant = 0;
+  for (const vector of queries) {
+    const exact = await top10(knex, model, vector, true);
+    const ids = new Set(exact.map(hit => hit.id));
+    const radius = exact[exact.length - 1].distance + 1e-3;
+    for (const hit of await top10(knex, model, vector, false)) {
+      if (ids.has(hit.id)) strict += 1;
+      if (hit.distance <= radius) tolerant += 1;
+    }
+  }
+  const total = queries.length * 10;
+  return { strict: strict / total, tolerant: tolerant / total };
+}
+
+/** `count` stored vectors of the model, sampled repeatably, as query vectors. */
+export async function sampleStoredVectors(
+  knex: Knex,
+  model: EmbeddingModel,
+  count: number,
+): Promise<string[]> {
+  const { rows } = await knex.raw(
+    `SELECT embedding::text AS v FROM embeddings TABLESAMPLE BERNOULLI (5) REPEATABLE (7) WHERE embedding_model = ? LIMIT ?`,
+    [model.key, count],
+  );
+  return rows.map((row: { v: string }) => row.v);
+}
