@@ -109,11 +109,14 @@ describe.each(databases.eachId())(
 
 describe('ensureVectorExtension', () => {
   it('fails with a message naming the fix when pgvector is not installed', async () => {
-    // A real Postgres without the pgvector extension: PGlite started without it.
+    // A real Postgres without the pgvector extension: PGlite started without it. Started
+    // before knex, whose pool would count a slow WASM start (busy machine) as a timeout.
+    const pglite = new PGlite();
+    await pglite.waitReady;
     const knex = knexFactory({
       client: ClientPgLite,
       dialect: 'postgres',
-      connection: () => ({ pglite: new PGlite() }) as object,
+      connection: () => ({ pglite }) as object,
     } as Knex.Config);
     try {
       await expect(ensureVectorExtension(knex)).rejects.toThrow(

@@ -174,7 +174,7 @@ describe('ChatPage', () => {
     });
     stream.close();
 
-    const alert = await within(answer()).findByRole('alert');
+    const alert = await waitFor(() => within(answer()).getByRole('alert'));
     expect(alert).toHaveTextContent('No chat model is configured');
     expect(alert).toHaveTextContent('can only show the sources it found');
     expect(
@@ -220,7 +220,7 @@ describe('ChatPage', () => {
     await renderChat();
     await userEvent.click(await screen.findByText('Who owns payments?'));
 
-    const alert = await within(answer()).findByRole('alert');
+    const alert = await waitFor(() => within(answer()).getByRole('alert'));
     expect(alert).toHaveTextContent('No chat model is configured');
     expect(alert).toHaveTextContent('can only show the sources it found');
   });
@@ -243,7 +243,7 @@ describe('ChatPage', () => {
       },
     });
     stream.close();
-    const alert = await within(answer()).findByRole('alert');
+    const alert = await waitFor(() => within(answer()).getByRole('alert'));
     expect(alert).toHaveTextContent('The model failed while answering');
     expect(alert).toHaveTextContent(
       'The model service stopped while answering; try again.',
@@ -412,7 +412,7 @@ describe('ChatPage', () => {
     });
     stream.pushEvent({ type: 'done', data: { messageId: 'm1' } });
     stream.close();
-    const table = await within(answer()).findByRole('table');
+    const table = await waitFor(() => within(answer()).getByRole('table'));
     expect(
       within(table).getByRole('columnheader', { name: 'Owner' }),
     ).toBeInTheDocument();
