@@ -66,7 +66,7 @@ checks_passed=0
 checks_failed=0
 if { [ -n "${AI_ASSISTANT_RELEASE_CHECKS:-}" ] || { [ -n "${CI:-}" ] && [ $# -eq 0 ]; }; } &&
   [ -n "${!pg_var:-}" ]; then
-  for check in check-backup-restore check-packages; do
+  for check in check-backup-restore check-packages check-build-all; do
     check_started=$(date +%s)
     if bash "scripts/$check.sh" >&2; then
       checks_passed=$((checks_passed + 1))

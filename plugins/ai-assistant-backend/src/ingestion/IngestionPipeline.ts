@@ -4,10 +4,7 @@ import type {
   Ingestor,
   IngestorContext,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import type {
-  KnowledgeStore,
-  StoredChunk,
-} from '../database/KnowledgeStore';
+import type { KnowledgeStore, StoredChunk } from '../database/KnowledgeStore';
 import {
   type DocumentError,
   emptyCounts,
