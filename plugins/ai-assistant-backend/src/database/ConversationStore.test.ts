@@ -159,6 +159,13 @@ describe.each(databases.eachId())('ConversationStore on %s', databaseId => {
     for (let i = 0; i < 7; i++) {
       ids.push((await store.createConversation(user, `c${i}`)).id);
     }
+    // Created one after the other, but a clock may give two of them the same time (PGlite's
+    // has milliseconds): their order is set here, a second apart.
+    for (const i of [0, 1, 5, 6]) {
+      await knex('conversations')
+        .where({ id: ids[i] })
+        .update({ updated_at: `2020-01-01T00:00:0${i}Z` });
+    }
     // Three active in the same millisecond, two of them in the same microsecond: the cursor
     // must tell them apart by the full time and then by id.
     await knex('conversations')
