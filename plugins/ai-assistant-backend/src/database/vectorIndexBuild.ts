@@ -13,7 +13,7 @@ export interface IndexBuildSettings {
   parallelWorkers: number;
 }
 
-/** Defaults: the graph of ~150,000 768-dimension chunks fits; two workers suit small servers. */
+/** Defaults: the sign-bit graph of ~700,000 chunks fits (~700 bytes each); two workers suit small servers. */
 export const DEFAULT_INDEX_BUILD: IndexBuildSettings = {
   maintenanceWorkMem: '512MB',
   parallelWorkers: 2,
