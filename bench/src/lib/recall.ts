@@ -4,6 +4,7 @@ import {
   type EmbeddingModel,
 } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorIndex';
 import type { Knex } from 'knex';
+import type { Figure } from '../report';
 
 interface Hit {
   id: string;
@@ -95,4 +96,66 @@ export async function sampleStoredVectors(
     [model.key, count],
   );
   return rows.map((row: { v: string }) => row.v);
+}
+
+/** The vector index after a run: complete, and its recall@10 (strict and tolerant). */
+export interface IndexQuality {
+  complete: boolean;
+  strict: number;
+  tolerant: number;
+}
+
+/**
+ * Keeps the worst index quality over a benchmark's runs: `measure` after each run (the index
+ * must be complete; recall over `queries` stored chunks), `figures` for the report.
+ */
+export class WorstIndexQuality {
+  private worst: IndexQuality = { complete: true, strict: 1, tolerant: 1 };
+
+  async measure(
+    knex: Knex,
+    model: EmbeddingModel,
+    queries = 40,
+  ): Promise<IndexQuality> {
+    const run = {
+      complete: await indexComplete(knex, model),
+      ...(await recallAt10(
+        knex,
+        model,
+        await sampleStoredVectors(knex, model, queries),
+      )),
+    };
+    this.worst = {
+      complete: this.worst.complete && run.complete,
+      strict: Math.min(this.worst.strict, run.strict),
+      tolerant: Math.min(this.worst.tolerant, run.tolerant),
+    };
+    return run;
+  }
+
+  /** The report's figures, named after the benchmark. */
+  figures(label: string): Figure[] {
+    const { complete, strict, tolerant } = this.worst;
+    return [
+      {
+        name: `${label}: vector index complete and valid after the run`,
+        value: complete ? 1 : 0,
+        unit: '(1 = yes)',
+        target: '1',
+        met: complete,
+      },
+      {
+        name: `${label}: recall@10 of the store's vector leg vs exact scan, same ids (worst run)`,
+        value: Math.round(strict * 1000) / 1000,
+        unit: '',
+        target: '≥ 0.95',
+        met: strict >= 0.95,
+      },
+      {
+        name: `${label}: recall@10 vs exact scan, hits within 1e-3 of the tenth distance (ann-benchmarks, worst run)`,
+        value: Math.round(tolerant * 1000) / 1000,
+        unit: '',
+      },
+    ];
+  }
 }

@@ -6,6 +6,10 @@ import {
   VectorIndexPlan,
 } from './vectorIndex';
 import {
+  isVectorVersionAtLeast,
+  vectorExtensionVersion,
+} from './vectorExtension';
+import {
   buildVectorIndex,
   DEFAULT_INDEX_BUILD,
   dropVectorIndex,
@@ -41,20 +45,22 @@ export class VectorIndexes {
     private readonly indexBuild: IndexBuildSettings = DEFAULT_INDEX_BUILD,
   ) {}
 
-  /** The server's pgvector features, asked once. */
+  /** The server's pgvector features, asked once (again after a failure). */
   vectorFeatures(): Promise<VectorFeatures> {
-    this.features ??= this.knex
-      .raw(`SELECT extversion FROM pg_extension WHERE extname = 'vector'`)
-      .then(result => {
-        const [major, minor] = String(result.rows[0]?.extversion ?? '0.0')
-          .split('.')
-          .map(Number);
-        const atLeast = (m: number) => major > 0 || minor >= m;
-        return { binaryQuantize: atLeast(7), iterativeScan: atLeast(8) };
+    if (!this.features) {
+      const asked = vectorExtensionVersion(this.knex).then(version => {
+        const atLeast = (minimum: string) =>
+          isVectorVersionAtLeast(version ?? '0.0', minimum);
+        return {
+          binaryQuantize: atLeast('0.7'),
+          iterativeScan: atLeast('0.8'),
+        };
       });
-    this.features.catch(() => {
-      this.features = undefined;
-    });
+      asked.catch(() => {
+        this.features = undefined;
+      });
+      this.features = asked;
+    }
     return this.features;
   }
 

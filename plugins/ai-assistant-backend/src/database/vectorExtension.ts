@@ -1,15 +1,15 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Knex } from 'knex';
+import {
+  MAX_HALFVEC_INDEX_DIMENSIONS,
+  MAX_VECTOR_INDEX_DIMENSIONS,
+} from './vectorIndex';
 
 /**
- * Above this many dimensions pgvector cannot build an HNSW index on `vector`, so the store
- * indexes `halfvec` (or binary-quantized bits) instead: both need {@link HALFVEC_MIN_VERSION}.
- * Above {@link MAX_HALFVEC_DIMENSIONS} no older version indexes anything, and the store
- * searches exactly, which works on any version.
+ * The first pgvector with `halfvec` and `binary_quantize`. Above MAX_VECTOR_INDEX_DIMENSIONS
+ * the store indexes one of them, so older versions cannot serve such a model; above
+ * MAX_HALFVEC_INDEX_DIMENSIONS an older version still searches exactly.
  */
-const MAX_VECTOR_INDEX_DIMENSIONS = 2000;
-const MAX_HALFVEC_DIMENSIONS = 4000;
-/** The first pgvector with `halfvec` and `binary_quantize`. */
 export const HALFVEC_MIN_VERSION = '0.7.0';
 
 /** The installed pgvector version (e.g. `0.8.0`), or undefined when it is not installed. */
@@ -50,7 +50,7 @@ export function vectorVersionProblem(options: {
   const { version, dimensions, database } = options;
   if (
     dimensions <= MAX_VECTOR_INDEX_DIMENSIONS ||
-    dimensions > MAX_HALFVEC_DIMENSIONS ||
+    dimensions > MAX_HALFVEC_INDEX_DIMENSIONS ||
     isVectorVersionAtLeast(version, HALFVEC_MIN_VERSION)
   ) {
     return undefined;

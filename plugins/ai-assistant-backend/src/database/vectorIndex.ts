@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 
 /** pgvector can build an HNSW index on `vector` up to 2,000 dimensions and on `halfvec` up to 4,000. */
-const MAX_VECTOR_INDEX_DIMENSIONS = 2000;
-const MAX_HALFVEC_INDEX_DIMENSIONS = 4000;
+export const MAX_VECTOR_INDEX_DIMENSIONS = 2000;
+export const MAX_HALFVEC_INDEX_DIMENSIONS = 4000;
 
 /**
  * The embedding model the knowledge store currently serves. Chunks embedded with any other
