@@ -84,18 +84,30 @@ export const aiAssistantPlugin = createBackendPlugin({
       },
     });
     env.registerExtensionPoint(aiAssistantModelProviderExtensionPoint, {
-      addModelProvider(provider) {
-        modelProviders.push(provider);
+      addModelProvider(...added) {
+        for (const provider of added) {
+          // Providers name their models `<provider id>/<model>`: two with one id would offer
+          // models with the same ids, and a user's pick could reach either.
+          if (modelProviders.some(p => p.id === provider.id)) {
+            throw new Error(
+              `An AI assistant model provider with id '${provider.id}' is already registered. ` +
+                `Remove one of the two modules that add it from the backend.`,
+            );
+          }
+          modelProviders.push(provider);
+        }
       },
     });
     env.registerExtensionPoint(aiAssistantIngestorExtensionPoint, {
-      addIngestor(ingestor) {
-        if (ingestors.has(ingestor.id)) {
-          throw new Error(
-            `An AI assistant ingestor with id '${ingestor.id}' is already registered`,
-          );
+      addIngestor(...added) {
+        for (const ingestor of added) {
+          if (ingestors.has(ingestor.id)) {
+            throw new Error(
+              `An AI assistant ingestor with id '${ingestor.id}' is already registered`,
+            );
+          }
+          ingestors.set(ingestor.id, ingestor);
         }
-        ingestors.set(ingestor.id, ingestor);
       },
     });
     env.registerExtensionPoint(aiAssistantToolExtensionPoint, {

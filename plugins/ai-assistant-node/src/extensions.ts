@@ -25,12 +25,15 @@ export const aiAssistantEmbeddingsProviderExtensionPoint =
   });
 
 /**
- * Lets modules add chat model providers. Models are offered in registration order.
+ * Lets modules add chat model providers. Models are offered in registration order. Provider
+ * ids must be unique: a second provider with an id already registered fails backend startup
+ * with an error naming the id.
  *
  * @public
  */
 export interface AiAssistantModelProviderExtensionPoint {
-  addModelProvider(provider: ModelProvider): void;
+  /** Adds one or more providers, in the order given. */
+  addModelProvider(...providers: ModelProvider[]): void;
 }
 
 /**
@@ -49,7 +52,8 @@ export const aiAssistantModelProviderExtensionPoint =
  * @public
  */
 export interface AiAssistantIngestorExtensionPoint {
-  addIngestor(ingestor: Ingestor): void;
+  /** Adds one or more ingestors. */
+  addIngestor(...ingestors: Ingestor[]): void;
 }
 
 /**
@@ -68,6 +72,7 @@ export const aiAssistantIngestorExtensionPoint =
  * @public
  */
 export interface AiAssistantToolExtensionPoint {
+  /** Adds one or more tools. */
   addTools(...tools: AiAssistantTool[]): void;
 }
 

@@ -1,4 +1,5 @@
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { isErrorWithName } from '@backstage/errors';
 import type { Knex } from 'knex';
 
 const migrationsDir = resolvePackagePath(
@@ -25,7 +26,7 @@ export async function migrateUp(
       await knex.migrate.latest(config);
       return;
     } catch (error) {
-      if (error?.name !== 'MigrationLocked' || Date.now() > deadline) {
+      if (!isErrorWithName(error, 'MigrationLocked') || Date.now() > deadline) {
         throw error;
       }
       await new Promise(resolve =>

@@ -255,7 +255,7 @@ export class IngestionPipeline {
         );
       const message = signal.aborted
         ? `Aborted: ${String(signal.reason?.message ?? signal.reason ?? 'timeout')}`
-        : String(error?.message ?? error);
+        : errorMessage(error);
       await runs.finish(runId, 'failed', counts, message, failures);
       log.error(`Ingestion of ${ingestor.id} failed; nothing was pruned`, {
         error: message,

@@ -1,3 +1,4 @@
+import { isError } from '@backstage/errors';
 import type { Knex } from 'knex';
 import type { ModelRouter } from '../chat/ModelRouter';
 import type { IngestionRunStore } from '../database/IngestionRunStore';
@@ -221,6 +222,9 @@ async function attempt(
   try {
     return { status: 'ok', ...(await fn()) } as ComponentHealth;
   } catch (error) {
-    return { status: 'error', message: String(error?.message ?? error) };
+    return {
+      status: 'error',
+      message: isError(error) ? error.message : String(error),
+    };
   }
 }

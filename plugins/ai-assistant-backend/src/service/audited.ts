@@ -2,6 +2,7 @@ import type {
   AuditorService,
   AuditorServiceCreateEventOptions,
 } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 
 /**
  * Runs an admin or user action as one audit event: created before `fn` runs, then marked
@@ -17,7 +18,7 @@ export async function audited<T>(
   try {
     result = await fn();
   } catch (error) {
-    await event?.fail({ error });
+    await event?.fail({ error: toError(error) });
     throw error;
   }
   await event?.success();

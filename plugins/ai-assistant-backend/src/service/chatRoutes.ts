@@ -11,7 +11,7 @@ import {
   listConversationsQuerySchema,
   renameConversationRequestSchema,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
-import { NotFoundError } from '@backstage/errors';
+import { NotFoundError, toError } from '@backstage/errors';
 import type express from 'express';
 import { randomUUID } from 'node:crypto';
 import type { ActionApprovals } from '../chat/ActionApprovals';
@@ -96,7 +96,10 @@ export function addChatRoutes(
     } catch (error) {
       // E.g. the database went away mid-answer. Its details are for the logs, not the user.
       const errorId = randomUUID();
-      logger.error(`AI assistant chat failed (error id ${errorId})`, error);
+      logger.error(
+        `AI assistant chat failed (error id ${errorId})`,
+        toError(error),
+      );
       sse.send({
         type: 'error',
         data: chatFailure(

@@ -81,7 +81,10 @@ export async function* ingestRepositoryFiles<F extends RepositoryFile>(
     try {
       document = options.toDocument(file, content);
     } catch (error) {
-      context.reportError(file.id, String(error?.message ?? error));
+      context.reportError(
+        file.id,
+        error instanceof Error ? error.message : String(error),
+      );
       continue;
     }
     yield document;
