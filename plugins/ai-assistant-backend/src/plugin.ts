@@ -247,6 +247,7 @@ export const aiAssistantPlugin = createBackendPlugin({
             cooldownMs: settings.chat.circuitBreaker.cooldownSeconds * 1000,
           }),
           logger,
+          metrics,
         });
         const retriever = new Retriever({
           store,

@@ -6,10 +6,10 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { ConflictError, NotFoundError } from '@backstage/errors';
 import type {
+  ChatErrorEventData,
   ChatMessage,
   ChatUsage,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
-import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { ChatSettings } from '../config';
 import type {
@@ -27,11 +27,8 @@ import { audited } from '../service/audited';
 import { chatFailure, FAILURE_MESSAGES } from './failures';
 import type { ModelRouter } from './ModelRouter';
 import type { ChatEventSink } from './sse';
-import {
-  type AnswerProgress,
-  type PausedAnswer,
-  streamAnswer,
-} from './streamAnswer';
+import type { AnswerProgress, PausedAnswer } from './answerState';
+import { streamAnswer } from './streamAnswer';
 import type { ToolSet } from './ToolSet';
 import type { UsageRecorder } from './UsageRecorder';
 
@@ -120,9 +117,9 @@ export class ActionApprovals {
     approvalId: string,
     decision: 'approve' | 'deny',
     credentials: BackstageCredentials<BackstageUserPrincipal>,
-    request?: Request,
+    auditor: AuditorService | undefined = this.options.auditor,
   ): Promise<DecidedApproval> {
-    const { approvals, conversations, auditor } = this.options;
+    const { approvals, conversations } = this.options;
     await conversations.getConversation(
       conversationId,
       credentials.principal.userEntityRef,
@@ -137,7 +134,6 @@ export class ActionApprovals {
       {
         eventId: 'action-approval',
         severityLevel: 'medium',
-        request,
         meta: {
           actionId: found.actionId,
           decision: decided,
@@ -172,7 +168,7 @@ export class ActionApprovals {
     credentials: BackstageCredentials<BackstageUserPrincipal>,
     sink: ChatEventSink,
     signal: AbortSignal,
-    request?: Request,
+    auditor: AuditorService | undefined = this.options.auditor,
   ): Promise<void> {
     const { models, tools, settings, logger, approvals } = this.options;
     const metrics = this.options.metrics ?? noopMetrics;
@@ -207,96 +203,89 @@ export class ActionApprovals {
         usageBefore: decided.answer.usage,
       });
     };
-    const errorId = randomUUID();
-    const model = (await models.listModels()).find(
-      m => m.id === decided.modelId,
-    );
-    if (!model) {
-      logger.warn(
-        `AI assistant cannot continue an answer after its approval (error id ${errorId}): model ${decided.modelId} is no longer configured under aiAssistant.models.`,
-        { errorId },
-      );
-      const error = chatFailure(
-        'models_unavailable',
-        FAILURE_MESSAGES.unavailable,
-        errorId,
-      );
+    const fail = async (error: ChatErrorEventData) => {
       await finish({
         status: 'error',
         error: error.message,
         errorCode: error.code,
       });
       sink.send({ type: 'error', data: error });
+    };
+    const model = (await models.listModels()).find(
+      m => m.id === decided.modelId,
+    );
+    if (!model) {
+      const errorId = randomUUID();
+      logger.warn(
+        `AI assistant cannot continue an answer after its approval (error id ${errorId}): model ${decided.modelId} is no longer configured under aiAssistant.models.`,
+        { errorId },
+      );
+      await fail(
+        chatFailure(
+          'models_unavailable',
+          FAILURE_MESSAGES.unavailable,
+          errorId,
+        ),
+      );
       return;
     }
     const usageBefore = { ...progress.usage };
-    try {
-      const paused = await streamAnswer({
-        model,
-        messages: decided.messages,
-        tools: await tools.forUser(credentials),
-        actions: await tools.actionsForUser(credentials),
-        maxSteps: settings.tools.maxSteps,
-        budget: tools.budget(userRef, decided.point.callsUsed),
-        firstTokenTimeoutMs: settings.firstTokenTimeoutSeconds * 1000,
-        credentials,
-        sink,
-        signal,
-        progress,
-        observeTool: observeToolInvocations({
-          logger,
-          auditor: this.options.auditor,
-          request,
-          userRef,
-          conversationId,
-          modelId: model.id,
+    const outcome = await models.firstAnswer(
+      [model],
+      async () =>
+        streamAnswer({
+          model,
+          messages: decided.messages,
+          tools: await tools.forUser(credentials),
+          actions: await tools.actionsForUser(credentials),
+          maxSteps: settings.tools.maxSteps,
+          budget: tools.budget(userRef, decided.point.callsUsed),
+          firstTokenTimeoutMs: settings.firstTokenTimeoutSeconds * 1000,
+          credentials,
+          sink,
+          signal,
+          progress,
+          observeTool: observeToolInvocations({
+            logger,
+            auditor,
+            userRef,
+            conversationId,
+            modelId: model.id,
+          }),
+          resume: {
+            decision: decided.decision,
+            approval: decided.approval,
+            point: decided.point,
+          },
         }),
-        resume: {
-          decision: decided.decision,
-          approval: decided.approval,
-          point: decided.point,
-        },
-      });
-      models.report(model.id, true);
-      metrics.tokenUsage(
-        model.id,
-        (progress.usage?.inputTokens ?? 0) - (usageBefore.inputTokens ?? 0),
-        (progress.usage?.outputTokens ?? 0) - (usageBefore.outputTokens ?? 0),
-      );
-      if (paused) {
-        await finish({ status: 'awaiting_approval' });
-        await this.pause(sink, {
-          conversationId,
-          messageId,
-          modelId: model.id,
-          paused,
-          usage: progress.usage,
-        });
-        return;
-      }
-      await finish({ status: 'complete' });
-      sink.send({ type: 'done', data: { messageId, usage: progress.usage } });
-    } catch (error) {
-      if (signal.aborted) {
-        await finish({ status: 'aborted' });
-        return;
-      }
-      models.report(model.id, false, error);
-      logger.warn(
-        `AI assistant model call failed after an approval (error id ${errorId}): ${error instanceof Error ? error.message : error}`,
-        { model: model.id, errorId },
-      );
-      const failure = chatFailure(
-        'model_error',
-        FAILURE_MESSAGES.stopped,
-        errorId,
-      );
-      await finish({
-        status: 'error',
-        error: failure.message,
-        errorCode: failure.code,
-      });
-      sink.send({ type: 'error', data: failure });
+      signal,
+    );
+    if (outcome.kind === 'aborted') {
+      await finish({ status: 'aborted' });
+      return;
     }
+    if (outcome.kind === 'failed') {
+      await fail(outcome.error);
+      return;
+    }
+    metrics.tokenUsage(
+      model.id,
+      (progress.usage?.inputTokens ?? 0) - (usageBefore.inputTokens ?? 0),
+      (progress.usage?.outputTokens ?? 0) - (usageBefore.outputTokens ?? 0),
+    );
+    const paused = outcome.result;
+    if (paused) {
+      await finish({ status: 'awaiting_approval' });
+      await this.pause(sink, {
+        conversationId,
+        messageId,
+        modelId: model.id,
+        paused,
+        usage: progress.usage,
+      });
+      return;
+    }
+    await finish({ status: 'complete' });
+    sink.send({ type: 'done', data: { messageId, usage: progress.usage } });
   }
 }

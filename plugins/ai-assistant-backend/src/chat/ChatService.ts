@@ -4,17 +4,14 @@ import type {
   BackstageUserPrincipal,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, CustomErrorBase, InputError } from '@backstage/errors';
+import { ConflictError, InputError } from '@backstage/errors';
 import type {
-  AiAssistantSource,
   ChatErrorEventData,
-  ChatMessage,
   ChatMessageStatus,
   ChatRequest,
   ConversationSummary,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { AiAssistantModel } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { ChatSettings } from '../config';
 import type { ConversationStore } from '../database/ConversationStore';
@@ -29,46 +26,20 @@ import type { ModelRouter } from './ModelRouter';
 import type { PromptBuilder } from './PromptBuilder';
 import type { Retriever } from './Retriever';
 import type { ChatEventSink } from './sse';
-import {
-  AnswerProgress,
-  FailedBeforeFirstTokenError,
-  type PausedAnswer,
-  streamAnswer,
-} from './streamAnswer';
-import { chatFailure, FAILURE_MESSAGES, refusedRequest } from './failures';
+import type { AnswerProgress, PausedAnswer } from './answerState';
+import { streamAnswer } from './streamAnswer';
 import { fallbackTitle, type TitleGenerator } from './TitleGenerator';
 import type { ToolSet } from './ToolSet';
 import type { ActionApprovals } from './ActionApprovals';
 import type { RetrievalTestService } from './RetrievalTestService';
 import type { TokenBudget } from './TokenBudget';
 import type { UsageRecorder } from './UsageRecorder';
-import { sectionUrl } from './sectionUrl';
-
-/** A message longer than `aiAssistant.chat.maxMessageLength`; answered with HTTP 413. */
-export class MessageTooLongError extends CustomErrorBase {
-  readonly statusCode = 413;
-  constructor(length: number, max: number) {
-    super(
-      `The message is ${length} characters long; the limit is ${max} (aiAssistant.chat.maxMessageLength). Shorten it or split it into several messages.`,
-    );
-    this.name = 'MessageTooLongError';
-  }
-}
-
-/** A chat request that passed every check and may start streaming. */
-export interface PreparedChat {
-  credentials: BackstageCredentials<BackstageUserPrincipal>;
-  question: string;
-  conversation?: ConversationSummary;
-  history: ChatMessage[];
-  models: AiAssistantModel[];
-  /** The catalog entity the question is about (`kind:namespace/name`), if any. */
-  entityRef?: string;
-  /** The HTTP request, so audit events name the user and client. */
-  request?: Request;
-  /** `performance.now()` when the request arrived, for time to first token. */
-  receivedAt?: number;
-}
+import { toSource } from './sources';
+import {
+  MessageTooLongError,
+  type PreparedChat,
+  withoutLastExchange,
+} from './PreparedChat';
 
 /**
  * Answers chat messages. The pipeline reads top to bottom: authorize (the conversation is the
@@ -118,7 +89,7 @@ export class ChatService {
   async prepare(
     request: ChatRequest,
     credentials: BackstageCredentials<BackstageUserPrincipal>,
-    httpRequest?: Request,
+    auditor?: AuditorService,
   ): Promise<PreparedChat> {
     const receivedAt = performance.now();
     const { store, models, settings } = this.options;
@@ -155,7 +126,7 @@ export class ChatService {
         : history,
       models: await models.candidates(request.modelId),
       entityRef: request.entityRef,
-      request: httpRequest,
+      auditor,
       receivedAt,
     };
   }
@@ -277,8 +248,8 @@ export class ChatService {
   }
 
   /**
-   * Asks the candidate models in turn. A model that fails before its first token hands over
-   * to the next; once a model has started answering, its failure ends the answer.
+   * Asks the candidate models in turn (see {@link ModelRouter.firstAnswer}), with the tools
+   * and actions the user may use, unless there is no model or the user is over budget.
    */
   private async generate(
     chat: PreparedChat,
@@ -321,13 +292,11 @@ export class ChatService {
       ? await tools.actionsForUser(chat.credentials)
       : undefined;
     const budget = tools.budget(chat.credentials.principal.userEntityRef);
-    // One id for this answer's failures: the user gets it, the log lines carry it.
-    const errorId = randomUUID();
-    let failedBeforeAnswering = 0;
-    let refusedEverywhere = true;
-    for (const model of chat.models) {
-      try {
-        const paused = await streamAnswer({
+    const auditor = chat.auditor ?? this.options.auditor;
+    const outcome = await models.firstAnswer(
+      chat.models,
+      model =>
+        streamAnswer({
           model,
           messages,
           tools: offered,
@@ -346,66 +315,30 @@ export class ChatService {
             ),
           observeTool: observeToolInvocations({
             logger,
-            auditor: this.options.auditor,
-            request: chat.request,
+            auditor,
             userRef: chat.credentials.principal.userEntityRef,
             conversationId,
             modelId: model.id,
           }),
-        });
-        models.report(model.id, true);
+        }),
+      signal,
+    );
+    const { model } = outcome;
+    switch (outcome.kind) {
+      case 'answered':
         this.metrics.tokenUsage(
-          model.id,
+          outcome.model.id,
           progress.usage?.inputTokens ?? 0,
           progress.usage?.outputTokens ?? 0,
         );
-        return paused
-          ? { status: 'awaiting_approval', model, paused }
+        return outcome.result
+          ? { status: 'awaiting_approval', model, paused: outcome.result }
           : { status: 'complete', model };
-      } catch (error) {
-        if (signal.aborted) {
-          return { status: 'aborted', model };
-        }
-        models.report(model.id, false, error);
-        this.metrics.providerError('model', model.id);
-        logger.warn(
-          `AI assistant model call failed (error id ${errorId}): ${describeFailure(model, error)}`,
-          {
-            model: model.id,
-            beforeFirstToken: error instanceof FailedBeforeFirstTokenError,
-            errorId,
-          },
-        );
-        refusedEverywhere &&= refusedRequest(error);
-        if (error instanceof FailedBeforeFirstTokenError) {
-          failedBeforeAnswering += 1;
-          continue;
-        }
-        return {
-          status: 'error',
-          model,
-          error: chatFailure('model_error', FAILURE_MESSAGES.stopped, errorId),
-        };
-      }
+      case 'aborted':
+        return { status: 'aborted', model };
+      default:
+        return { status: 'error', model, error: outcome.error };
     }
-    if (failedBeforeAnswering === 0) {
-      logger.warn(
-        `AI assistant has no model to ask (error id ${errorId}): every configured model failed repeatedly and is paused for up to ${settings.circuitBreaker.cooldownSeconds} seconds (aiAssistant.chat.circuitBreaker). Check the model provider config under aiAssistant.models and that the provider is reachable.`,
-        { errorId },
-      );
-    }
-    // Only when every model refused the request itself (e.g. a content filter) can the user
-    // do something about it.
-    const refused = failedBeforeAnswering > 0 && refusedEverywhere;
-    return {
-      status: 'error',
-      model: chat.models[0],
-      error: chatFailure(
-        'models_unavailable',
-        refused ? FAILURE_MESSAGES.refused : FAILURE_MESSAGES.unavailable,
-        errorId,
-      ),
-    };
   }
 
   // In the background: the user already has the answer and the fallback title.
@@ -429,63 +362,4 @@ export class ChatService {
       .finally(() => this.titleTasks.delete(task));
     this.titleTasks.add(task);
   }
-}
-
-// For the logs only. Provider errors already name the provider and model and say how to fix
-// them.
-function describeFailure(model: AiAssistantModel, error: unknown): string {
-  const cause =
-    error instanceof FailedBeforeFirstTokenError ? error.cause : error;
-  const text = cause instanceof Error ? cause.message : String(cause);
-  const named = cause instanceof Error && cause.name === 'ProviderError';
-  return named ? `${text}.` : `Model ${model.id} failed: ${text}.`;
-}
-
-function toSource(chunk: KnowledgeSearchResult): AiAssistantSource {
-  return {
-    source: chunk.source,
-    documentId: chunk.documentId,
-    title: chunk.title,
-    url: sectionUrl(chunk.url, chunk.anchor),
-    ...(chunk.section && { section: chunk.section }),
-    entityRef: chunk.entityRef,
-    excerpt: excerptOf(chunk.content),
-    score: chunk.score,
-  };
-}
-
-// Long enough to recognise the passage, short enough for a preview and the stored message.
-const EXCERPT_CHARS = 280;
-
-/** The passage's first words, whitespace collapsed, cut at a word with an ellipsis. */
-function excerptOf(content: string): string {
-  const text = content.replace(/\s+/g, ' ').trim();
-  if (text.length <= EXCERPT_CHARS) {
-    return text;
-  }
-  const cut = text.slice(0, EXCERPT_CHARS);
-  const space = cut.lastIndexOf(' ');
-  return `${space > EXCERPT_CHARS / 2 ? cut.slice(0, space) : cut}…`;
-}
-
-/**
- * The history without its last exchange, for answering that exchange's question again.
- * Refuses (400) when the conversation does not end with `question` and its answer, so a
- * regenerate can never drop an exchange the user did not mean.
- */
-function withoutLastExchange(
-  history: ChatMessage[],
-  question: string,
-): ChatMessage[] {
-  const [asked, answered] = history.slice(-2);
-  if (
-    asked?.role !== 'user' ||
-    answered?.role !== 'assistant' ||
-    asked.content !== question
-  ) {
-    throw new InputError(
-      'regenerate answers the last question of the conversation again: message must be that question',
-    );
-  }
-  return history.slice(0, -2);
 }

@@ -15,6 +15,11 @@ export class CircuitBreaker {
     },
   ) {}
 
+  /** How long a model is skipped once open, in milliseconds. */
+  get cooldownMs(): number {
+    return this.options.cooldownMs;
+  }
+
   /** Whether the model is currently skipped. */
   isOpen(id: string): boolean {
     return (this.openUntil.get(id) ?? 0) > this.now();

@@ -6,10 +6,31 @@ import {
   type ModelProvider,
   ProviderError,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import type { ModelsResponse } from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import type {
+  ChatErrorEventData,
+  ModelsResponse,
+} from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import { randomUUID } from 'node:crypto';
+import {
+  type AiAssistantMetrics,
+  noopMetrics,
+} from '../metrics/AiAssistantMetrics';
+import { FailedBeforeFirstTokenError } from './answerState';
 import { CircuitBreaker } from './CircuitBreaker';
+import { chatFailure, FAILURE_MESSAGES, refusedRequest } from './failures';
 import { ModelProbes, type ModelReachability } from './ModelProbes';
-import { FailedBeforeFirstTokenError } from './streamAnswer';
+
+/** How asking the candidate models for one answer ended. */
+export type ModelAttemptOutcome<T> =
+  /** A model answered; `result` is what its attempt returned. */
+  | { kind: 'answered'; model: AiAssistantModel; result: T }
+  /** The user stopped the answer while `model` was answering. */
+  | { kind: 'aborted'; model: AiAssistantModel }
+  /**
+   * No model answered: `model` stopped midway, or (when every candidate failed before its
+   * first token, or there was none) the first candidate. `error` is what the user is told.
+   */
+  | { kind: 'failed'; model?: AiAssistantModel; error: ChatErrorEventData };
 
 /**
  * The chat models of every installed provider, in configuration order (the first is the
@@ -23,6 +44,8 @@ export class ModelRouter {
       providers: ModelProvider[];
       breaker: CircuitBreaker;
       logger: LoggerService;
+      /** Counts model failures by model. */
+      metrics?: AiAssistantMetrics;
       /** Reachability checks; see {@link ModelProbes} for the defaults. */
       probes?: ModelProbes;
     },
@@ -110,6 +133,74 @@ export class ModelRouter {
   }
 
   /**
+   * Asks the candidates in turn until one answers, and records how each did: the circuit
+   * breaker, the failure metric and a log line under one error id, which the user's error
+   * message names. A model that fails before its first token
+   * ({@link FailedBeforeFirstTokenError}) hands over to the next; once a model has started
+   * answering, its failure ends the answer.
+   */
+  async firstAnswer<T>(
+    candidates: AiAssistantModel[],
+    attempt: (model: AiAssistantModel) => Promise<T>,
+    signal: AbortSignal,
+  ): Promise<ModelAttemptOutcome<T>> {
+    const { logger } = this.options;
+    const metrics = this.options.metrics ?? noopMetrics;
+    const errorId = randomUUID();
+    let failedBeforeAnswering = 0;
+    let refusedEverywhere = true;
+    for (const model of candidates) {
+      try {
+        const result = await attempt(model);
+        this.report(model.id, true);
+        return { kind: 'answered', model, result };
+      } catch (error) {
+        if (signal.aborted) {
+          return { kind: 'aborted', model };
+        }
+        this.report(model.id, false, error);
+        metrics.providerError('model', model.id);
+        const beforeFirstToken = error instanceof FailedBeforeFirstTokenError;
+        logger.warn(
+          `AI assistant model call failed (error id ${errorId}): ${describeFailure(model, error)}`,
+          { model: model.id, beforeFirstToken, errorId },
+        );
+        refusedEverywhere &&= refusedRequest(error);
+        if (!beforeFirstToken) {
+          return {
+            kind: 'failed',
+            model,
+            error: chatFailure(
+              'model_error',
+              FAILURE_MESSAGES.stopped,
+              errorId,
+            ),
+          };
+        }
+        failedBeforeAnswering += 1;
+      }
+    }
+    if (failedBeforeAnswering === 0) {
+      logger.warn(
+        `AI assistant has no model to ask (error id ${errorId}): every configured model failed repeatedly and is paused for up to ${this.options.breaker.cooldownMs / 1000} seconds (aiAssistant.chat.circuitBreaker). Check the model provider config under aiAssistant.models and that the provider is reachable.`,
+        { errorId },
+      );
+    }
+    // Only when every model refused the request itself (e.g. a content filter) can the user
+    // do something about it.
+    const refused = failedBeforeAnswering > 0 && refusedEverywhere;
+    return {
+      kind: 'failed',
+      model: candidates[0],
+      error: chatFailure(
+        'models_unavailable',
+        refused ? FAILURE_MESSAGES.refused : FAILURE_MESSAGES.unavailable,
+        errorId,
+      ),
+    };
+  }
+
+  /**
    * Remembers how a model did, for the circuit breaker. A failure counts only when it is the
    * provider's (see {@link isProviderSideFailure}): the breaker is shared by every user, so a
    * refusal of one user's own text must not pause the model for everyone.
@@ -147,6 +238,16 @@ export function isProviderSideFailure(error: unknown): boolean {
     status >= 500 ||
     PROVIDER_SIDE_4XX.has(status)
   );
+}
+
+// For the logs only. Provider errors already name the provider and model and say how to fix
+// them.
+function describeFailure(model: AiAssistantModel, error: unknown): string {
+  const cause =
+    error instanceof FailedBeforeFirstTokenError ? error.cause : error;
+  const text = cause instanceof Error ? cause.message : String(cause);
+  const named = cause instanceof Error && cause.name === 'ProviderError';
+  return named ? `${text}.` : `Model ${model.id} failed: ${text}.`;
 }
 
 /**

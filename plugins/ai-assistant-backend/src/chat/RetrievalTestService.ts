@@ -14,7 +14,7 @@ import type {
 import type { KnowledgeSearchResult } from '../database/KnowledgeStore';
 import type { MessageRetrievalStore } from '../database/MessageRetrievalStore';
 import type { EmbeddingsService } from '../embeddings/EmbeddingsService';
-import { MessageTooLongError } from './ChatService';
+import { MessageTooLongError } from './PreparedChat';
 import { entityRefsOf, mayRead, type Retriever } from './Retriever';
 import { RetrievalTrace, type TracedSearch } from './RetrievalTrace';
 import { sectionUrl } from './sectionUrl';

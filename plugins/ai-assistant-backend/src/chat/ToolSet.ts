@@ -5,7 +5,7 @@ import type {
 } from '@backstage/backend-plugin-api';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { AiAssistantTool } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import type { AnswerActions } from './streamAnswer';
+import type { AnswerActions } from './answerState';
 import type { ActionTools } from './tools/actionTools';
 import {
   ToolCallBudget,

@@ -3,7 +3,7 @@ import type {
   ChatErrorEventData,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { ProviderError } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { FailedBeforeFirstTokenError } from './streamAnswer';
+import { FailedBeforeFirstTokenError } from './answerState';
 
 /**
  * What users are told when an answer fails. Never the cause itself: provider errors name

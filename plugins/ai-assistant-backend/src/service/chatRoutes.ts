@@ -19,10 +19,11 @@ import type { ChatService } from '../chat/ChatService';
 import type { ExampleQuestions } from '../chat/ExampleQuestions';
 import type { ModelRouter } from '../chat/ModelRouter';
 import { chatFailure, FAILURE_MESSAGES } from '../chat/failures';
-import { type ChatEventSink, SseWriter } from '../chat/sse';
+import type { ChatEventSink } from '../chat/sse';
+import { SseWriter } from './SseWriter';
 import type { ConversationStore } from '../database/ConversationStore';
 import type { UsageStore } from '../database/UsageStore';
-import { audited } from './audited';
+import { audited, auditorFor } from './audited';
 import { parse, rejectQuery, singleValues } from './parseInput';
 import { RateLimitedError, type RateLimiter } from './RateLimiter';
 import type { PermissionGuard } from './requirePermission';
@@ -31,7 +32,10 @@ import type { PermissionGuard } from './requirePermission';
 export interface ChatRoutesOptions {
   requirePermission: PermissionGuard;
   logger: LoggerService;
-  /** Records conversation deletions; tool calls are recorded by the chat service. */
+  /**
+   * Records conversation deletions, and is handed to the chat classes bound to each request,
+   * so their tool calls and approval decisions name the user and client.
+   */
   auditor?: AuditorService;
   chat: ChatService;
   models: ModelRouter;
@@ -134,7 +138,11 @@ export function addChatRoutes(
     await takeChatRequest(res, credentials.principal.userEntityRef);
     rejectQuery(req);
     const body = parse(chatRequestSchema, req.body, 'chat request');
-    const prepared = await chat.prepare(body, credentials, req);
+    const prepared = await chat.prepare(
+      body,
+      credentials,
+      auditorFor(auditor, req),
+    );
     await options.approvals?.refuseWhilePending(prepared.conversation?.id);
     await streamEvents(res, (sse, signal) =>
       chat.answer(prepared, sse, signal),
@@ -158,15 +166,22 @@ export function addChatRoutes(
       if (!approvals) {
         throw new NotFoundError(`Approval ${req.params.approvalId} not found`);
       }
+      const callerAuditor = auditorFor(auditor, req);
       const decided = await approvals.decide(
         req.params.conversationId,
         req.params.approvalId,
         decision,
         credentials,
-        req,
+        callerAuditor,
       );
       await streamEvents(res, (sse, signal) =>
-        approvals.continueAnswer(decided, credentials, sse, signal, req),
+        approvals.continueAnswer(
+          decided,
+          credentials,
+          sse,
+          signal,
+          callerAuditor,
+        ),
       );
     },
   );
