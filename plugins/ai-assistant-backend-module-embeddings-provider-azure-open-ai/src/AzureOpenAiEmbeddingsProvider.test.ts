@@ -10,7 +10,7 @@ import {
   startAzureOpenAiTestServer,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
 import { readAzureOpenAiEmbeddingsConfig } from './config';
-import { createAzureOpenAiEmbeddingsProvider } from './AzureOpenAiEmbeddingsProvider';
+import { AzureOpenAiEmbeddingsProvider } from './AzureOpenAiEmbeddingsProvider';
 
 const apiKey = 'test-azure-openai-key-0123456789';
 
@@ -29,7 +29,7 @@ function providerFor(endpoint: string, settings: JsonObject = {}) {
       },
     },
   });
-  return createAzureOpenAiEmbeddingsProvider(
+  return new AzureOpenAiEmbeddingsProvider(
     readAzureOpenAiEmbeddingsConfig(config),
   );
 }

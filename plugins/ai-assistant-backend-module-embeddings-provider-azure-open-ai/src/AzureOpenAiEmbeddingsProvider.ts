@@ -1,14 +1,19 @@
+import type { Config } from '@backstage/config';
 import {
   createRetryingFetch,
-  EmbeddingsProvider,
+  type EmbeddingsProvider,
   ProviderError,
+  type ProviderDeps,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import {
   AzureOpenAIEmbeddings,
   OpenAIClient,
   wrapOpenAIClientError,
 } from '@langchain/openai';
-import type { AzureOpenAiEmbeddingsConfig } from './config';
+import {
+  type AzureOpenAiEmbeddingsConfig,
+  readAzureOpenAiEmbeddingsConfig,
+} from './config';
 import { readFloat32Embeddings } from './float32Embeddings';
 
 /**
@@ -154,25 +159,56 @@ class ErrorNamingAzureOpenAIEmbeddings extends AzureOpenAIEmbeddings {
 }
 
 /**
- * Creates the `azureOpenAi` embeddings provider: LangChain's `AzureOpenAIEmbeddings` pointed at
+ * The `azureOpenAi` embeddings provider: LangChain's `AzureOpenAIEmbeddings` pointed at
  * `<endpoint>/openai/deployments/<deploymentName>/embeddings?api-version=<openAIApiVersion>`,
- * sending at most `batchSize` inputs per request, retrying rate limits and server errors.
+ * sending at most `batchSize` inputs per request, retrying rate limits and server errors, with
+ * errors that name the deployment and endpoint and never the key.
  *
  * @public
+ */
+export class AzureOpenAiEmbeddingsProvider implements EmbeddingsProvider {
+  readonly id = 'azureOpenAi';
+  readonly model: string;
+  readonly embeddings: AzureOpenAIEmbeddings;
+  readonly dimensions?: number;
+  readonly #embeddings: ErrorNamingAzureOpenAIEmbeddings;
+
+  /** Creates the provider from `aiAssistant.embeddings.azureOpenAi` and logs where it points. */
+  static fromConfig(
+    config: Config,
+    deps: ProviderDeps,
+  ): AzureOpenAiEmbeddingsProvider {
+    const settings = readAzureOpenAiEmbeddingsConfig(config);
+    deps.logger.info(
+      `Azure OpenAI embeddings: deployment ${settings.deploymentName} at ${settings.endpoint}, API version ${settings.openAIApiVersion}, ${settings.batchSize} inputs per request`,
+    );
+    return new AzureOpenAiEmbeddingsProvider(settings);
+  }
+
+  constructor(config: AzureOpenAiEmbeddingsConfig) {
+    const fetch = createRetryingFetch({
+      maxRetries: config.maxRetries,
+      timeoutMs: config.timeoutMs,
+    });
+    this.#embeddings = new ErrorNamingAzureOpenAIEmbeddings(config, fetch);
+    this.embeddings = this.#embeddings;
+    this.model = config.deploymentName;
+    if (config.dimensions) this.dimensions = config.dimensions;
+  }
+
+  embedDocumentsFloat32(texts: string[]): Promise<Float32Array[]> {
+    return this.#embeddings.embedDocumentsFloat32(texts);
+  }
+}
+
+/**
+ * Creates the `azureOpenAi` embeddings provider from settings already read.
+ *
+ * @public
+ * @deprecated Use `AzureOpenAiEmbeddingsProvider.fromConfig`, or its constructor with settings.
  */
 export function createAzureOpenAiEmbeddingsProvider(
   config: AzureOpenAiEmbeddingsConfig,
 ): EmbeddingsProvider {
-  const fetch = createRetryingFetch({
-    maxRetries: config.maxRetries,
-    timeoutMs: config.timeoutMs,
-  });
-  const embeddings = new ErrorNamingAzureOpenAIEmbeddings(config, fetch);
-  return {
-    id: 'azureOpenAi',
-    model: config.deploymentName,
-    embeddings,
-    embedDocumentsFloat32: texts => embeddings.embedDocumentsFloat32(texts),
-    ...(config.dimensions ? { dimensions: config.dimensions } : {}),
-  };
+  return new AzureOpenAiEmbeddingsProvider(config);
 }

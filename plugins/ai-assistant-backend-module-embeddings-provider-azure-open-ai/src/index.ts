@@ -9,7 +9,10 @@ export {
   aiAssistantModuleAzureOpenAiEmbeddingsProvider as default,
   aiAssistantModuleAzureOpenAiEmbeddingsProvider,
 } from './module';
-export { createAzureOpenAiEmbeddingsProvider } from './AzureOpenAiEmbeddingsProvider';
+export {
+  AzureOpenAiEmbeddingsProvider,
+  createAzureOpenAiEmbeddingsProvider,
+} from './AzureOpenAiEmbeddingsProvider';
 export {
   readAzureOpenAiEmbeddingsConfig,
   type AzureOpenAiEmbeddingsConfig,

@@ -62,12 +62,13 @@ describe('aiAssistantModuleAzureOpenAiEmbeddingsProvider', () => {
 
     expect(setEmbeddingsProvider).toHaveBeenCalledTimes(1);
     const provider: EmbeddingsProvider = setEmbeddingsProvider.mock.calls[0][0];
-    expect(provider).toEqual({
+    expect(provider).toMatchObject({
       id: 'azureOpenAi',
       model: 'text-embedding-3-large',
       embeddings: expect.any(AzureOpenAIEmbeddings),
       embedDocumentsFloat32: expect.any(Function),
     });
+    expect(provider.dimensions).toBeUndefined();
 
     azure.requests.length = 0;
     await expect(provider.embeddings.embedQuery('hello')).resolves.toHaveLength(

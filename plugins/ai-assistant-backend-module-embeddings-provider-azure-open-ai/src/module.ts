@@ -6,8 +6,7 @@ import {
   aiAssistantEmbeddingsProviderExtensionPoint,
   isEmbeddingsProviderSelected,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { readAzureOpenAiEmbeddingsConfig } from './config';
-import { createAzureOpenAiEmbeddingsProvider } from './AzureOpenAiEmbeddingsProvider';
+import { AzureOpenAiEmbeddingsProvider } from './AzureOpenAiEmbeddingsProvider';
 
 /**
  * Supplies the AI assistant's `azureOpenAi` embeddings provider when
@@ -30,12 +29,8 @@ export const aiAssistantModuleAzureOpenAiEmbeddingsProvider =
           if (!isEmbeddingsProviderSelected(config, 'azureOpenAi')) {
             return;
           }
-          const settings = readAzureOpenAiEmbeddingsConfig(config);
           embeddings.setEmbeddingsProvider(
-            createAzureOpenAiEmbeddingsProvider(settings),
-          );
-          logger.info(
-            `Azure OpenAI embeddings: deployment ${settings.deploymentName} at ${settings.endpoint}, API version ${settings.openAIApiVersion}, ${settings.batchSize} inputs per request`,
+            AzureOpenAiEmbeddingsProvider.fromConfig(config, { logger }),
           );
         },
       });

@@ -7,3 +7,4 @@
 
 export { aiAssistantModuleLocalEmbeddingsProvider as default } from './module';
 export { LocalEmbeddings } from './LocalEmbeddings';
+export { LocalEmbeddingsProvider } from './LocalEmbeddingsProvider';

@@ -6,7 +6,7 @@ import {
   aiAssistantEmbeddingsProviderExtensionPoint,
   isEmbeddingsProviderSelected,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { LocalEmbeddings } from './LocalEmbeddings';
+import { LocalEmbeddingsProvider } from './LocalEmbeddingsProvider';
 
 /**
  * Supplies the AI assistant's offline `local` embeddings provider when
@@ -21,18 +21,16 @@ export const aiAssistantModuleLocalEmbeddingsProvider = createBackendModule({
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
+        logger: coreServices.logger,
         embeddings: aiAssistantEmbeddingsProviderExtensionPoint,
       },
-      async init({ config, embeddings }) {
+      async init({ config, logger, embeddings }) {
         if (!isEmbeddingsProviderSelected(config, 'local')) {
           return;
         }
-        embeddings.setEmbeddingsProvider({
-          id: 'local',
-          model: LocalEmbeddings.model,
-          dimensions: LocalEmbeddings.dimensions,
-          embeddings: new LocalEmbeddings(),
-        });
+        embeddings.setEmbeddingsProvider(
+          LocalEmbeddingsProvider.fromConfig(config, { logger }),
+        );
       },
     });
   },

@@ -1,7 +1,9 @@
 import type { Config } from '@backstage/config';
 import {
   createProviderFetch,
+  displayUrl,
   type EmbeddingsProvider,
+  type ProviderDeps,
   type RetryingFetchOptions,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { OllamaEmbeddings } from '@langchain/ollama';
@@ -34,15 +36,17 @@ export class OllamaEmbeddingsProvider implements EmbeddingsProvider {
   readonly model: string;
   readonly embeddings: OllamaEmbeddings;
 
-  /** Creates the provider from `aiAssistant.embeddings.ollama`. */
+  /** Creates the provider from `aiAssistant.embeddings.ollama` and logs where it points. */
   static fromConfig(
     config: Config,
-    options?: OllamaEmbeddingsProviderOptions,
+    deps: ProviderDeps,
   ): OllamaEmbeddingsProvider {
-    return new OllamaEmbeddingsProvider(
-      readOllamaEmbeddingsConfig(config),
-      options,
+    const settings = readOllamaEmbeddingsConfig(config);
+    const auth = settings.apiKey ? ' (with API key)' : '';
+    deps.logger.info(
+      `Embedding with Ollama model ${settings.model} at ${displayUrl(settings.baseUrl)}${auth}`,
     );
+    return new OllamaEmbeddingsProvider(settings);
   }
 
   constructor(

@@ -4,10 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import {
   aiAssistantEmbeddingsProviderExtensionPoint,
-  displayUrl,
   isEmbeddingsProviderSelected,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { readOllamaEmbeddingsConfig } from './config';
 import { OllamaEmbeddingsProvider } from './OllamaEmbeddingsProvider';
 
 /**
@@ -30,13 +28,8 @@ export const aiAssistantModuleOllamaEmbeddingsProvider = createBackendModule({
         if (!isEmbeddingsProviderSelected(config, 'ollama')) {
           return;
         }
-        const settings = readOllamaEmbeddingsConfig(config);
         embeddings.setEmbeddingsProvider(
-          new OllamaEmbeddingsProvider(settings),
-        );
-        const auth = settings.apiKey ? ' (with API key)' : '';
-        logger.info(
-          `Embedding with Ollama model ${settings.model} at ${displayUrl(settings.baseUrl)}${auth}`,
+          OllamaEmbeddingsProvider.fromConfig(config, { logger }),
         );
       },
     });

@@ -19,12 +19,12 @@ import {
   startAzureOpenAiTestServer,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node/testUtils';
 import { readAzureAiModelsConfig } from './config';
-import { createAzureAiModelProvider } from './AzureAiModelProvider';
+import { AzureAiModelProvider } from './AzureAiModelProvider';
 
 const apiKey = 'test-azure-ai-key-0123456789';
 
 function providerFor(models: Array<JsonObject>, settings: JsonObject = {}) {
-  return createAzureAiModelProvider(
+  return new AzureAiModelProvider(
     readAzureAiModelsConfig(
       new ConfigReader({
         aiAssistant: { models: { azureAi: { apiKey, models, ...settings } } },

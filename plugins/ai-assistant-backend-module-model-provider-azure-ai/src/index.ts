@@ -9,7 +9,7 @@ export {
   aiAssistantModuleAzureAiModelProvider as default,
   aiAssistantModuleAzureAiModelProvider,
 } from './module';
-export { createAzureAiModelProvider } from './AzureAiModelProvider';
+export { AzureAiModelProvider } from './AzureAiModelProvider';
 export {
   readAzureAiModelsConfig,
   type AzureAiModelConfig,

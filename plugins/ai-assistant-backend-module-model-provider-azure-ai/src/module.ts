@@ -3,8 +3,7 @@ import {
   createBackendModule,
 } from '@backstage/backend-plugin-api';
 import { aiAssistantModelProviderExtensionPoint } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { readAzureAiModelsConfig } from './config';
-import { createAzureAiModelProvider } from './AzureAiModelProvider';
+import { AzureAiModelProvider } from './AzureAiModelProvider';
 
 /**
  * Adds the AI assistant's `azureAi` model provider, one selectable model per entry of
@@ -26,15 +25,9 @@ export const aiAssistantModuleAzureAiModelProvider = createBackendModule({
         if (!config.has('aiAssistant.models.azureAi')) {
           return;
         }
-        const settings = readAzureAiModelsConfig(config);
-        models.addModelProvider(createAzureAiModelProvider(settings));
-        for (const { modelName, target } of settings.models) {
-          logger.info(
-            target.kind === 'deployment'
-              ? `Azure AI model ${modelName}: deployment ${target.deployment} at ${target.endpoint}, API version ${target.apiVersion}`
-              : `Azure AI model ${modelName}: at ${target.baseURL}${target.apiVersion ? `, API version ${target.apiVersion}` : ''}`,
-          );
-        }
+        models.addModelProvider(
+          AzureAiModelProvider.fromConfig(config, { logger }),
+        );
       },
     });
   },

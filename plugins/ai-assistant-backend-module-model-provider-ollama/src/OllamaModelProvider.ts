@@ -1,8 +1,10 @@
 import type { Config } from '@backstage/config';
 import {
   createProviderFetch,
+  displayUrl,
   type AiAssistantModel,
   type ModelProvider,
+  type ProviderDeps,
   type RetryingFetchOptions,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { type OllamaModelsConfig, readOllamaModelsConfig } from './config';
@@ -35,12 +37,14 @@ export class OllamaModelProvider implements ModelProvider {
   readonly id = 'ollama';
   readonly #models: AiAssistantModel[];
 
-  /** Creates the provider from `aiAssistant.models.ollama`. */
-  static fromConfig(
-    config: Config,
-    options?: OllamaModelProviderOptions,
-  ): OllamaModelProvider {
-    return new OllamaModelProvider(readOllamaModelsConfig(config), options);
+  /** Creates the provider from `aiAssistant.models.ollama` and logs where it points. */
+  static fromConfig(config: Config, deps: ProviderDeps): OllamaModelProvider {
+    const settings = readOllamaModelsConfig(config);
+    const auth = settings.apiKey ? ' (with API key)' : '';
+    deps.logger.info(
+      `Chat models from Ollama at ${displayUrl(settings.baseUrl)}: ${settings.models.join(', ')}${auth}`,
+    );
+    return new OllamaModelProvider(settings);
   }
 
   constructor(

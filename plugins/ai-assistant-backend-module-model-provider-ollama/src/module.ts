@@ -2,11 +2,7 @@ import {
   coreServices,
   createBackendModule,
 } from '@backstage/backend-plugin-api';
-import {
-  aiAssistantModelProviderExtensionPoint,
-  displayUrl,
-} from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { readOllamaModelsConfig } from './config';
+import { aiAssistantModelProviderExtensionPoint } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { OllamaModelProvider } from './OllamaModelProvider';
 
 /**
@@ -28,11 +24,8 @@ export const aiAssistantModuleOllamaModelProvider = createBackendModule({
         if (!config.has('aiAssistant.models.ollama')) {
           return;
         }
-        const settings = readOllamaModelsConfig(config);
-        models.addModelProvider(new OllamaModelProvider(settings));
-        const auth = settings.apiKey ? ' (with API key)' : '';
-        logger.info(
-          `Chat models from Ollama at ${displayUrl(settings.baseUrl)}: ${settings.models.join(', ')}${auth}`,
+        models.addModelProvider(
+          OllamaModelProvider.fromConfig(config, { logger }),
         );
       },
     });

@@ -1,4 +1,18 @@
+import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { Config } from '@backstage/config';
+
+/**
+ * The services a provider class's `static fromConfig(config, deps)` gets besides the root
+ * config. Every embeddings and model provider of the AI assistant's modules is built that
+ * way, so that a module file is only the wiring: is the provider configured, then
+ * `fromConfig`, then register.
+ *
+ * @public
+ */
+export interface ProviderDeps {
+  /** For the line at startup that says what the provider talks to; never a secret. */
+  logger: LoggerService;
+}
 
 /**
  * Where a self-hosted provider listens and the key it may want, as read by
