@@ -5,6 +5,7 @@
  */
 export * from './api';
 export * from './feedback';
+export * from './ingestion';
 export * from './permissions';
 export * from './retrievalTest';
 export * from './sources';

@@ -1,4 +1,4 @@
-import type { IngestionRunInfo } from './api';
+import type { IngestionRunInfo } from './ingestion';
 
 /**
  * How far a run has come: documents and chunks gone through, against what was stored when

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { completeChat } from './azureOpenAiChat';
+import { defaultDimensions, embed } from './azureOpenAiEmbeddings';
+import { sendError, sendContentFiltered } from './azureOpenAiErrors';
 import {
-  bagOfWordsVector,
   type RecordedRequestBase,
   sendJson,
   startLoopbackServer,
-  watchClientGone,
-  words,
 } from './loopbackServer';
 
 /**
@@ -107,20 +107,6 @@ export interface AzureOpenAiTestServer {
   /** Stops the server, cutting open connections. */
   close(): Promise<void>;
 }
-
-/** Azure OpenAI's limit on the number of inputs of one embeddings request. */
-const MAX_EMBEDDING_INPUTS = 2048;
-
-const ERROR_MESSAGES: Record<number, string> = {
-  400: 'The request is invalid.',
-  401: 'Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.',
-  403: 'Access denied.',
-  404: 'Resource not found',
-  408: 'The operation was timeout.',
-  429: 'Requests to the Azure OpenAI API have exceeded token rate limit of your current pricing tier. Please retry after 1 second.',
-  500: 'The server had an error while processing your request.',
-  503: 'The service is temporarily unable to process your request.',
-};
 
 /**
  * Starts a loopback server that speaks the Azure OpenAI data-plane API, for tests of anything
@@ -252,7 +238,7 @@ export async function startAzureOpenAiTestServer(
           sendContentFiltered(res);
           return;
         }
-        await chat(
+        await completeChat(
           res,
           recorded,
           deployment,
@@ -314,249 +300,5 @@ function hasKey(req: IncomingMessage, apiKey: string): boolean {
   return (
     req.headers['api-key'] === apiKey ||
     req.headers.authorization === `Bearer ${apiKey}`
-  );
-}
-
-function defaultDimensions(
-  option: AzureOpenAiTestServerOptions['dimensions'],
-  deployment: string,
-) {
-  if (typeof option === 'number') return option;
-  return option?.[deployment] ?? (deployment.includes('large') ? 3072 : 1536);
-}
-
-function embed(
-  res: ServerResponse,
-  body: any,
-  deployment: string,
-  defaultDims: number,
-) {
-  const inputs: unknown[] = Array.isArray(body?.input)
-    ? body.input
-    : [body?.input];
-  if (inputs.length === 0 || inputs.some(input => typeof input !== 'string')) {
-    sendError(
-      res,
-      400,
-      'BadRequest',
-      "'input' must be a string or a non-empty array of strings.",
-    );
-    return;
-  }
-  if (inputs.length > MAX_EMBEDDING_INPUTS) {
-    sendError(
-      res,
-      400,
-      'BadRequest',
-      `Too many inputs. The max number of inputs is ${MAX_EMBEDDING_INPUTS}.`,
-    );
-    return;
-  }
-  const dimensions =
-    typeof body.dimensions === 'number' ? body.dimensions : defaultDims;
-  const base64 = body.encoding_format === 'base64';
-  const tokens = (inputs as string[]).reduce(
-    (sum, text) => sum + words(text).length,
-    0,
-  );
-  sendJson(res, {
-    object: 'list',
-    data: (inputs as string[]).map((text, index) => {
-      const vector = bagOfWordsVector(text, dimensions);
-      return {
-        object: 'embedding',
-        index,
-        embedding: base64
-          ? Buffer.from(new Float32Array(vector).buffer).toString('base64')
-          : vector,
-      };
-    }),
-    model: deployment,
-    usage: { prompt_tokens: tokens, total_tokens: tokens },
-  });
-}
-
-async function chat(
-  res: ServerResponse,
-  recorded: RecordedAzureOpenAiRequest,
-  deployment: string,
-  id: string,
-  scripted: ScriptedAzureOpenAiChatReply | undefined,
-) {
-  const {
-    messages = [],
-    stream = false,
-    stream_options: streamOptions,
-  } = recorded.body ?? {};
-  const reply = scripted ?? { text: `You said: ${lastUserMessage(messages)}` };
-  const text = reply.text ?? '';
-  const toolCalls = (reply.toolCalls ?? []).map((call, index) => ({
-    index,
-    id: `call_${index}_${call.name}`,
-    type: 'function' as const,
-    function: { name: call.name, arguments: JSON.stringify(call.arguments) },
-  }));
-  const finishReason = toolCalls.length ? 'tool_calls' : 'stop';
-  const promptTokens = messages.reduce(
-    (sum: number, m: { content?: unknown }) =>
-      sum + words(JSON.stringify(m.content ?? '')).length,
-    0,
-  );
-  const completionTokens = words(text).length + toolCalls.length;
-  const usage = {
-    prompt_tokens: promptTokens,
-    completion_tokens: completionTokens,
-    total_tokens: promptTokens + completionTokens,
-  };
-  const created = Math.floor(Date.now() / 1000);
-  const model = `${deployment}-2024-11-20`;
-
-  if (!stream) {
-    sendJson(res, {
-      id,
-      object: 'chat.completion',
-      created,
-      model,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: toolCalls.length && !text ? null : text,
-            refusal: null,
-            ...(toolCalls.length
-              ? { tool_calls: toolCalls.map(({ index: _, ...call }) => call) }
-              : {}),
-          },
-          finish_reason: finishReason,
-          logprobs: null,
-        },
-      ],
-      usage,
-    });
-    return;
-  }
-
-  const closed = watchClientGone(res, recorded);
-  res.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache',
-  });
-  const chunk = (choices: object[], extra: object = {}) => ({
-    id,
-    object: 'chat.completion.chunk',
-    created,
-    model,
-    system_fingerprint: 'fp_test',
-    choices,
-    ...extra,
-  });
-  const delta = (d: object, finish: string | null = null) =>
-    chunk([{ index: 0, delta: d, finish_reason: finish, logprobs: null }]);
-
-  // Azure sends the prompt's content filter results first, in a chunk without choices.
-  const events: object[] = [
-    {
-      id: '',
-      object: '',
-      created: 0,
-      model: '',
-      choices: [],
-      prompt_filter_results: [{ prompt_index: 0, content_filter_results: {} }],
-    },
-    delta({ role: 'assistant', content: '', refusal: null }),
-  ];
-  for (const token of text.split(/(?<=\s)(?=\S)/).filter(Boolean)) {
-    events.push(delta({ content: token }));
-  }
-  for (const call of toolCalls) {
-    events.push(
-      delta({
-        tool_calls: [
-          {
-            index: call.index,
-            id: call.id,
-            type: 'function',
-            function: { name: call.function.name, arguments: '' },
-          },
-        ],
-      }),
-    );
-    for (const piece of splitInThree(call.function.arguments)) {
-      events.push(
-        delta({
-          tool_calls: [{ index: call.index, function: { arguments: piece } }],
-        }),
-      );
-    }
-  }
-  events.push(delta({}, finishReason));
-  if (streamOptions?.include_usage) {
-    events.push(chunk([], { usage }));
-  }
-  for (const event of events) {
-    if (reply.delayMsPerChunk) {
-      await new Promise(resolve => setTimeout(resolve, reply.delayMsPerChunk));
-    }
-    if (closed()) {
-      return;
-    }
-    res.write(`data: ${JSON.stringify(event)}\n\n`);
-  }
-  res.end('data: [DONE]\n\n');
-}
-
-function splitInThree(text: string): string[] {
-  const third = Math.ceil(text.length / 3);
-  return [
-    text.slice(0, third),
-    text.slice(third, 2 * third),
-    text.slice(2 * third),
-  ].filter(Boolean);
-}
-
-function lastUserMessage(
-  messages: Array<{ role?: string; content?: unknown }>,
-): string {
-  const last = [...messages].reverse().find(m => m.role === 'user');
-  return typeof last?.content === 'string'
-    ? last.content
-    : JSON.stringify(last?.content ?? '');
-}
-
-function sendError(
-  res: ServerResponse,
-  status: number,
-  code: string,
-  message = ERROR_MESSAGES[status] ?? 'The request failed.',
-  headers: Record<string, string> = {},
-) {
-  sendJson(res, { error: { code, message } }, status, headers);
-}
-
-/** Azure's answer to a prompt its content filter blocks: the caller's text, not an outage. */
-function sendContentFiltered(res: ServerResponse) {
-  sendJson(
-    res,
-    {
-      error: {
-        message:
-          "The response was filtered due to the prompt triggering Azure OpenAI's content management policy. Please modify your prompt and retry.",
-        type: null,
-        param: 'prompt',
-        code: 'content_filter',
-        status: 400,
-        innererror: {
-          code: 'ResponsibleAIPolicyViolation',
-          content_filter_result: {
-            hate: { filtered: false, severity: 'safe' },
-            self_harm: { filtered: false, severity: 'safe' },
-            sexual: { filtered: false, severity: 'safe' },
-            violence: { filtered: true, severity: 'medium' },
-          },
-        },
-      },
-    },
-    400,
   );
 }
