@@ -25,7 +25,7 @@ import type { ConversationStore } from '../database/ConversationStore';
 import type { UsageStore } from '../database/UsageStore';
 import { audited, auditorFor } from './audited';
 import { parse, rejectQuery, singleValues } from './parseInput';
-import { RateLimitedError, type RateLimiter } from './RateLimiter';
+import { RateLimitedError, type RateLimiter } from '../chat/RateLimiter';
 import type { PermissionGuard } from './requirePermission';
 
 /** What the chat routes delegate to. */

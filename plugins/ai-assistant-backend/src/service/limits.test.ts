@@ -1,5 +1,3 @@
-import type { CacheService } from '@backstage/backend-plugin-api';
-import { mockServices } from '@backstage/backend-test-utils';
 import request from 'supertest';
 import { startChatBackend } from '../__testUtils__/chatBackend';
 import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
@@ -8,12 +6,6 @@ import {
   ScriptedChatModel,
   scriptedModel,
 } from '../__testUtils__/ScriptedChatModel';
-import { ConversationStore } from '../database/ConversationStore';
-import {
-  CONVERSATION_PURGE_TASK_ID,
-  ConversationRetention,
-} from './ConversationRetention';
-import { RateLimiter } from './RateLimiter';
 
 jest.setTimeout(120_000);
 
@@ -187,112 +179,5 @@ describe(`limits on ${mainDatabase}`, () => {
     expect(kept.status).toBe(200);
     expect(kept.body.messages).toHaveLength(2);
     await backend.stop();
-  });
-});
-
-describe('RateLimiter', () => {
-  it('refills one request every window / requests', async () => {
-    let now = 0;
-    const limiter = new RateLimiter({
-      requests: 2,
-      windowMs: 10_000,
-      cache: memoryCache(),
-      now: () => now,
-    });
-    await limiter.take('a');
-    await limiter.take('a');
-    await expect(limiter.take('a')).rejects.toThrow(/Try again in 5 seconds/);
-    now = 5_000;
-    await limiter.take('a');
-    await expect(limiter.take('a')).rejects.toThrow(/429|Too many/);
-    expect(await limiter.tryTake('b')).toBe(true);
-  });
-
-  it('lets requests through, with a warning, when the cache fails', async () => {
-    const logger = mockServices.logger.mock();
-    const limiter = new RateLimiter({
-      requests: 1,
-      windowMs: 10_000,
-      cache: {
-        ...memoryCache(),
-        get: async () => {
-          throw new Error('connection refused');
-        },
-      },
-      logger,
-    });
-    await limiter.take('a');
-    await limiter.take('a');
-    expect(logger.warn).toHaveBeenCalledWith(
-      expect.stringContaining('the cache failed: Error: connection refused'),
-    );
-  });
-});
-
-/** A CacheService over a Map, without expiry: enough for the limiter's arithmetic. */
-function memoryCache(): CacheService {
-  const values = new Map<string, any>();
-  const cache: CacheService = {
-    get: async key => values.get(key),
-    set: async (key, value) => {
-      values.set(key, value);
-    },
-    delete: async key => {
-      values.delete(key);
-    },
-    withOptions: () => cache,
-  };
-  return cache;
-}
-
-describe.each(databases.eachId())('conversation retention on %s', id => {
-  it('purges conversations inactive longer than the retention, with their messages, on a schedule', async () => {
-    const knex = await databases.init(id);
-    const store = ConversationStore.create({ knex });
-    const old = await store.createConversation('user:default/a', 'old');
-    await store.addMessage(old.id, { role: 'user', content: 'long ago' });
-    const recent = await store.createConversation('user:default/b', 'recent');
-    const day = 24 * 3600 * 1000;
-    await knex('conversations')
-      .where({ id: old.id })
-      .update({ updated_at: new Date(Date.now() - 100 * day) });
-
-    const scheduler = mockServices.scheduler.mock();
-    const retention = new ConversationRetention({
-      store,
-      scheduler,
-      logger: mockServices.logger.mock(),
-      retentionMs: 90 * day,
-    });
-    await retention.start();
-    expect(scheduler.scheduleTask).toHaveBeenCalledWith(
-      expect.objectContaining({
-        id: CONVERSATION_PURGE_TASK_ID,
-        scope: 'global',
-      }),
-    );
-    // What the scheduler runs.
-    await scheduler.scheduleTask.mock.calls[0][0].fn(
-      new AbortController().signal,
-    );
-
-    expect((await knex('conversations').select('id')).map(r => r.id)).toEqual([
-      recent.id,
-    ]);
-    expect(await knex('conversation').count({ n: '*' })).toEqual([
-      { n: expect.anything() },
-    ]);
-    expect(Number((await knex('conversation').count({ n: '*' }))[0].n)).toBe(0);
-    expect(await retention.purge()).toBe(0);
-  });
-
-  it('schedules nothing when no retention is configured', async () => {
-    const scheduler = mockServices.scheduler.mock();
-    await new ConversationRetention({
-      store: {} as ConversationStore,
-      scheduler,
-      logger: mockServices.logger.mock(),
-    }).start();
-    expect(scheduler.scheduleTask).not.toHaveBeenCalled();
   });
 });

@@ -6,7 +6,7 @@ import {
 import { InputError } from '@backstage/errors';
 import type express from 'express';
 import { audited } from './audited';
-import type { IngestionStatusService } from './IngestionStatusService';
+import type { IngestionStatusService } from '../ingestion/IngestionStatusService';
 import { rejectQuery } from './parseInput';
 import type { PermissionGuard } from './requirePermission';
 
