@@ -1,13 +1,21 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import {
   type AiAssistantModel,
   ModelNotFoundError,
   ProviderError,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import { ScriptedChatModel } from '../__testUtils__/ScriptedChatModel';
+import type { ChatStreamEvent } from '@ai-assistant/backstage-plugin-ai-assistant-common';
+import { HumanMessage } from '@langchain/core/messages';
+import {
+  type ScriptedReply,
+  ScriptedChatModel,
+  scriptedModel,
+} from '../__testUtils__/ScriptedChatModel';
+import type { AnswerProgress } from './answerState';
 import { CircuitBreaker } from './CircuitBreaker';
 import { ModelProbes } from './ModelProbes';
 import { ModelRouter } from './ModelRouter';
+import { streamAnswer } from './streamAnswer';
 
 const unreachable = () =>
   new ProviderError({
@@ -172,6 +180,178 @@ describe('ModelRouter reachability', () => {
     expect(logger.warn).toHaveBeenCalledWith(
       `AI assistant model down cannot be reached: ${unreachable().message}`,
     );
+  });
+});
+
+describe('ModelRouter.firstAnswer', () => {
+  const providerFailure = (status: number) =>
+    new ProviderError({
+      provider: 'Azure AI',
+      status,
+      cause: 'upstream said no',
+    });
+
+  const scripted = (id: string, reply: () => ScriptedReply) =>
+    scriptedModel(id, new ScriptedChatModel(reply));
+
+  /** One answer, as the chat asks for it: each candidate streams until one answers. */
+  async function answer(
+    router: ModelRouter,
+    candidates: AiAssistantModel[],
+    stop = new AbortController(),
+  ) {
+    const events: ChatStreamEvent[] = [];
+    const progress: AnswerProgress = {
+      text: '',
+      toolCalls: [],
+      started: false,
+    };
+    const outcome = await router.firstAnswer(
+      candidates,
+      candidate =>
+        streamAnswer({
+          model: candidate,
+          messages: [new HumanMessage('How do we deploy?')],
+          tools: [],
+          maxSteps: 1,
+          firstTokenTimeoutMs: 60_000,
+          credentials: mockCredentials.user(),
+          sink: { send: event => events.push(event) },
+          signal: stop.signal,
+          progress,
+        }),
+      stop.signal,
+    );
+    return { outcome, text: progress.text, events };
+  }
+
+  it('hands the answer to the next model when one fails before its first token, and skips a model that keeps failing', async () => {
+    const down = scripted('down', () => ({
+      failBeforeFirstToken: providerFailure(502),
+    }));
+    const up = scripted('up', () => ({ tokens: ['Use ', 'Argo CD.'] }));
+    const { router, logger } = routerFor([down, up]);
+
+    for (let i = 0; i < 3; i++) {
+      const { outcome, text } = await answer(router, await router.candidates());
+      expect(outcome).toMatchObject({ kind: 'answered', model: { id: 'up' } });
+      // Nothing of the failed model reaches the user.
+      expect(text).toBe('Use Argo CD.');
+    }
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /^AI assistant model call failed \(error id [0-9a-f-]+\)/,
+      ),
+      expect.objectContaining({ model: 'down', beforeFirstToken: true }),
+    );
+
+    // Three failures in a row: the next users are not made to wait for it.
+    expect((await router.candidates()).map(m => m.id)).toEqual(['up']);
+    expect(router.isSkipped('down')).toBe(true);
+  });
+
+  it('ends the answer when a model fails midway, keeping its text and asking no other model', async () => {
+    const next = new ScriptedChatModel(() => ({ tokens: ['Other answer'] }));
+    const { router } = routerFor([]);
+
+    const { outcome, text } = await answer(router, [
+      scripted('flaky', () => ({
+        tokens: ['Deployments ', 'use '],
+        failAfterTokens: providerFailure(500),
+      })),
+      scriptedModel('next', next),
+    ]);
+
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      model: { id: 'flaky' },
+      error: {
+        code: 'model_error',
+        message: expect.stringMatching(
+          /^The model service stopped while answering; try again\. If it persists, give your administrator this id: [0-9a-f-]+\.$/,
+        ),
+      },
+    });
+    expect(text).toBe('Deployments use ');
+    expect(next.calls).toHaveLength(0);
+  });
+
+  it('asks the user to rephrase only when every model refused the message itself, and pauses no model for it', async () => {
+    const { router } = routerFor([]);
+    const refusing = [
+      scripted('a', () => ({ failBeforeFirstToken: providerFailure(400) })),
+      scripted('b', () => ({ failBeforeFirstToken: providerFailure(413) })),
+    ];
+
+    for (let i = 0; i < 4; i++) {
+      const { outcome } = await answer(router, refusing);
+      expect(outcome).toMatchObject({
+        kind: 'failed',
+        error: {
+          code: 'models_unavailable',
+          message: expect.stringMatching(/^The model refused this message/),
+        },
+      });
+    }
+    // One user's text says nothing about whether the models work for others.
+    expect(router.isSkipped('a')).toBe(false);
+    expect(router.isSkipped('b')).toBe(false);
+
+    const { outcome } = await answer(router, [
+      refusing[0],
+      scripted('c', () => ({ failBeforeFirstToken: providerFailure(503) })),
+    ]);
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      model: { id: 'a' },
+      error: {
+        message: expect.stringMatching(
+          /^The model service is unavailable right now/,
+        ),
+      },
+    });
+  });
+
+  it('tells the user no model is available, and the admins which setting paused them, when every model is skipped', async () => {
+    const { router, logger } = routerFor([]);
+
+    const { outcome, events } = await answer(router, []);
+
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      error: { code: 'models_unavailable' },
+    });
+    expect(events).toEqual([]);
+    expect(logger.warn).toHaveBeenCalledWith(
+      expect.stringMatching(
+        /no model to ask .*paused for up to 60 seconds \(aiAssistant\.chat\.circuitBreaker\)/,
+      ),
+      expect.anything(),
+    );
+  });
+
+  it('stops at the user pressing stop, without asking another model or counting it against the model', async () => {
+    let stop = new AbortController();
+    const next = new ScriptedChatModel(() => ({ tokens: ['Other answer'] }));
+    const { router } = routerFor([]);
+    // The user stops the answer while the model is still thinking.
+    const slow = scripted('slow', () => {
+      stop.abort(new Error('The client closed the request'));
+      return { tokens: ['Never shown'], delayMs: 60_000 };
+    });
+
+    for (let i = 0; i < 3; i++) {
+      stop = new AbortController();
+      const { outcome, text } = await answer(
+        router,
+        [slow, scriptedModel('next', next)],
+        stop,
+      );
+      expect(outcome).toMatchObject({ kind: 'aborted', model: { id: 'slow' } });
+      expect(text).toBe('');
+    }
+    expect(next.calls).toHaveLength(0);
+    expect(router.isSkipped('slow')).toBe(false);
   });
 });
 

@@ -205,7 +205,7 @@ export class ModelRouter {
    * provider's (see {@link isProviderSideFailure}): the breaker is shared by every user, so a
    * refusal of one user's own text must not pause the model for everyone.
    */
-  report(modelId: string, ok: boolean, error?: unknown): void {
+  private report(modelId: string, ok: boolean, error?: unknown): void {
     if (ok) {
       this.options.breaker.recordSuccess(modelId);
     } else if (isProviderSideFailure(error)) {
