@@ -1,7 +1,8 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonObject } from '@backstage/types';
 import { readAiAssistantConfig } from './config';
 
-const read = (aiAssistant: Record<string, unknown>) =>
+const read = (aiAssistant: JsonObject) =>
   readAiAssistantConfig(new ConfigReader({ aiAssistant }));
 
 describe('readAiAssistantConfig', () => {
@@ -70,7 +71,7 @@ describe('readAiAssistantConfig', () => {
     expect(settings.ingestion.schedule.frequency).toEqual({ hours: 6 });
   });
 
-  it.each<[string, Record<string, unknown>, RegExp]>([
+  it.each<[string, JsonObject, RegExp]>([
     [
       'a zero message length',
       { chat: { maxMessageLength: 0 } },
