@@ -24,7 +24,7 @@ main(async () => {
   const stub = await startEmbeddingsStub(DIMENSIONS);
   const db = await createBenchDatabase('memory');
   try {
-    const { pipeline, store, embeddings } = createBenchPipeline(
+    const { pipeline, store } = createBenchPipeline(
       db.knex,
       stub.endpoint,
       DIMENSIONS,
@@ -32,7 +32,7 @@ main(async () => {
     // This measures the Node process. Postgres maintaining the HNSW index of 1,536-dimension
     // vectors would stretch the run to half an hour without changing what Node holds, so
     // the index the store creates is dropped again (the store does not recreate it).
-    await store.prepareModel(await embeddings.getModel());
+    await store.prepareModel();
     const { rows } = await db.knex.raw(
       `SELECT indexname FROM pg_indexes WHERE indexname LIKE 'embeddings_hnsw_%'`,
     );

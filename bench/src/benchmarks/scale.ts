@@ -129,10 +129,10 @@ main(async () => {
   const figures: Figure[] = [];
   const label = CHUNKS.toLocaleString('en-US');
   try {
-    const store = KnowledgeStore.create({ knex: db.knex });
+    const store = KnowledgeStore.create({ knex: db.knex, model: MODEL });
     const vectors = new LatentVectors(DIMENSIONS);
-    await store.prepareModel(MODEL);
-    if (!(await store.beginBulkLoad(MODEL))) throw new Error('no bulk load');
+    await store.prepareModel();
+    if (!(await store.beginBulkLoad())) throw new Error('no bulk load');
 
     let start = performance.now();
     const pending = writes(vectors);
@@ -140,7 +140,7 @@ main(async () => {
     const writer = async () => {
       for (let next = pending.next(); !next.done; next = pending.next()) {
         const batch = next.value;
-        await store.writeDocuments(batch[0].document.source, batch, MODEL.key);
+        await store.writeDocuments(batch[0].document.source, batch);
         written += batch.length * PER_DOCUMENT;
         if (written % 100_000 === 0) console.error(`${written} chunks written`);
       }
@@ -148,7 +148,7 @@ main(async () => {
     await Promise.all(Array.from({ length: WRITERS }, writer));
     const loadMs = since(start);
     start = performance.now();
-    await store.finishBulkLoad(MODEL);
+    await store.finishBulkLoad();
     const indexMs = since(start);
     await store.optimize();
     const plan = planVectorIndex(MODEL);
@@ -163,7 +163,7 @@ main(async () => {
     for (let pass = 0; pass < 3; pass++) {
       for (const [i, q] of queryVectors.entries()) {
         const t = performance.now();
-        await store.search(MODEL, {
+        await store.search({
           text: `runbook ${i} deploy rollback`,
           vector: JSON.parse(q),
           limit: 10,

@@ -106,18 +106,20 @@ async function measure(size: number): Promise<Figure[]> {
     console.error(`${size}: loaded in ${Math.round(since(start))} ms`);
     const store = KnowledgeStore.create({
       knex,
+      model: MODEL,
       textSearchConfig: TEXT_SEARCH_CONFIG,
     });
     // With the text leg weighted 0, the store's own ranking is its indexed vector leg's.
     const vectorOnly = KnowledgeStore.create({
       knex,
+      model: MODEL,
       textSearchConfig: TEXT_SEARCH_CONFIG,
       weights: { vectorWeight: 1, textWeight: 0 },
     });
     start = performance.now();
     // The chunks were not written through the store, so their term counts are not kept yet.
     await store.rebuildKeywordIndex();
-    await store.prepareModel(MODEL);
+    await store.prepareModel();
     await store.optimize();
     await knex.raw('VACUUM ANALYZE embeddings');
     console.error(`${size}: indexed in ${Math.round(since(start))} ms`);
@@ -143,7 +145,7 @@ async function measure(size: number): Promise<Figure[]> {
     for (let pass = 0; pass < PASSES; pass++) {
       for (const query of queries) {
         start = performance.now();
-        const results = await store.search(MODEL, {
+        const results = await store.search({
           text: query.text,
           vector: query.vector,
           limit: 10,
@@ -158,7 +160,7 @@ async function measure(size: number): Promise<Figure[]> {
           start = performance.now();
           const truth = await vectorTop10(knex, query.literal, true);
           exact.push(since(start));
-          const byStore = await vectorOnly.search(MODEL, {
+          const byStore = await vectorOnly.search({
             text: query.text,
             vector: query.vector,
             limit: 10,
@@ -185,7 +187,7 @@ async function measure(size: number): Promise<Figure[]> {
         );
       });
     }
-    const plan = await store.explainSearch(MODEL, {
+    const plan = await store.explainSearch({
       text: queries[0].text,
       vector: queries[0].vector,
       limit: 10,

@@ -49,10 +49,14 @@ export function createBenchPipeline(
   dimensions: number,
 ) {
   const settings = readAiAssistantConfig(new ConfigReader({}));
-  const store = KnowledgeStore.create({ knex, weights: settings.retrieval });
   const embeddings = new EmbeddingsService(
     stubEmbeddingsProvider(endpoint, dimensions),
   );
+  const store = KnowledgeStore.create({
+    knex,
+    model: () => embeddings.getModel(),
+    weights: settings.retrieval,
+  });
   const pipeline = new IngestionPipeline({
     store,
     runs: IngestionRunStore.create({ knex }),

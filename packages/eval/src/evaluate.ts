@@ -86,12 +86,13 @@ export async function evaluate(options: {
   const settings =
     options.settings ?? readAiAssistantConfig(new ConfigReader({}));
   const provider = options.provider ?? localEmbeddingsProvider();
+  const embeddings = new EmbeddingsService(provider);
   const store = KnowledgeStore.create({
     knex: options.knex,
+    model: () => embeddings.getModel(),
     weights: settings.retrieval,
     textSearchConfig: settings.retrieval.textSearchConfig,
   });
-  const embeddings = new EmbeddingsService(provider);
   const pipeline = new IngestionPipeline({
     store,
     runs: IngestionRunStore.create({ knex: options.knex }),
@@ -128,7 +129,7 @@ export async function evaluate(options: {
   for (const mode of MODES) {
     const results: QuestionResult[] = [];
     for (const question of options.questions) {
-      const chunks = await store.search(model, {
+      const chunks = await store.search({
         text: question.question,
         vector: vectors.get(question.id)!,
         limit: TOP_CHUNKS,

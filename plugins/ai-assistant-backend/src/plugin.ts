@@ -164,8 +164,14 @@ export const aiAssistantPlugin = createBackendPlugin({
           metrics,
         });
         const readReplica = db.readReplica;
+        const embeddings = new EmbeddingsService(embeddingsProvider, {
+          metrics,
+          logger,
+          concurrency: settings.ingestion.embeddingConcurrency,
+        });
         const store = KnowledgeStore.create({
           knex: db.knex,
+          model: () => embeddings.getModel(),
           weights: settings.retrieval,
           textSearchConfig: settings.retrieval.textSearchConfig,
           indexBuild: settings.ingestion.indexBuild,
@@ -182,11 +188,6 @@ export const aiAssistantPlugin = createBackendPlugin({
         });
         await store.checkTextSearchConfig();
         const runs = IngestionRunStore.create({ knex: db.knex });
-        const embeddings = new EmbeddingsService(embeddingsProvider, {
-          metrics,
-          logger,
-          concurrency: settings.ingestion.embeddingConcurrency,
-        });
         // pgvector before 0.7 cannot index more than 2,000 dimensions (text-embedding-3-large
         // has 3,072): fail the start with the fix instead of the first ingestion.
         await assertVectorSupportsModel({

@@ -10,7 +10,6 @@ import type {
   KnowledgeSearchResult,
   KnowledgeStore,
 } from '../database/KnowledgeStore';
-import type { EmbeddingModel } from '../database/vectorIndex';
 import type { EmbeddingsService } from '../embeddings/EmbeddingsService';
 import {
   type AiAssistantMetrics,
@@ -62,31 +61,18 @@ export class Retriever {
     about?: { entityRef?: string },
     trace?: RetrievalTrace,
   ): Promise<KnowledgeSearchResult[]> {
-    const { embeddings } = this.options;
-    const model = await embeddings.getModel();
+    const { embeddings, store } = this.options;
     const vector = await embeddings.embedQuery(question);
-    trace?.embedded(question, model.key);
+    if (trace) trace.embedded(question, (await store.currentModel()).key);
     const query = { text: question, vector, limit: limit * OVERFETCH };
     const own = about?.entityRef
-      ? await this.ownKnowledge(
-          model,
-          query,
-          about.entityRef,
-          credentials,
-          trace,
-        )
+      ? await this.ownKnowledge(query, about.entityRef, credentials, trace)
       : [];
     if (own.length >= limit) {
       return own.slice(0, limit);
     }
     const seen = new Set(own.map(chunk => chunk.chunkId));
-    const rest = await this.searchReadable(
-      model,
-      query,
-      credentials,
-      limit,
-      trace,
-    );
+    const rest = await this.searchReadable(query, credentials, limit, trace);
     return [...own, ...rest.filter(chunk => !seen.has(chunk.chunkId))].slice(
       0,
       limit,
@@ -100,7 +86,6 @@ export class Retriever {
    * entity must not reveal what the user could not find otherwise.
    */
   private async ownKnowledge(
-    model: EmbeddingModel,
     query: KnowledgeQuery,
     entityRef: string,
     credentials: BackstageCredentials,
@@ -112,7 +97,6 @@ export class Retriever {
       return [];
     }
     const chunks = await this.search(
-      model,
       { ...query, entityRefs: [entityRef] },
       trace,
       'entity',
@@ -129,14 +113,13 @@ export class Retriever {
 
   /** The best `limit` chunks of the whole store that the user may read. */
   private async searchReadable(
-    model: EmbeddingModel,
     base: KnowledgeQuery,
     credentials: BackstageCredentials,
     limit: number,
     trace?: RetrievalTrace,
   ): Promise<KnowledgeSearchResult[]> {
     const query = { ...base, limit: limit * OVERFETCH };
-    const candidates = await this.search(model, query, trace, 'search');
+    const candidates = await this.search(query, trace, 'search');
     const candidateRefs = entityRefsOf(candidates);
     const allowed = await this.readable(candidateRefs, credentials);
     const readable = candidates.filter(chunk => mayRead(chunk, allowed));
@@ -157,7 +140,6 @@ export class Retriever {
       allowed.add(ref);
     }
     const restricted = await this.search(
-      model,
       { ...query, limit, readableEntityRefs: [...allowed] },
       trace,
       'restricted',
@@ -168,14 +150,12 @@ export class Retriever {
   }
 
   private async search(
-    model: EmbeddingModel,
     query: KnowledgeQuery,
     trace?: RetrievalTrace,
     step: RetrievalStep = 'search',
   ): Promise<KnowledgeSearchResult[]> {
     const start = performance.now();
     const results = await this.options.store.search(
-      model,
       query,
       trace && (legs => trace.searched(step, legs)),
     );

@@ -23,11 +23,9 @@ async function write(
   chunks: string[],
   extra: {
     entityRef?: string;
-    model?: EmbeddingModel;
     embed?: (text: string) => number[];
   } = {},
 ) {
-  const m = extra.model ?? model;
   const embed = extra.embed ?? ((text: string) => words.vector(text));
   await store.writeDocument(
     {
@@ -42,15 +40,14 @@ async function write(
     chunks.map(content => ({
       content,
       contentHash: sha256(content),
-      embedding: String(pgvector.toSql(embed(content))),
+      embedding: embed(content),
     })),
-    m.key,
   );
 }
 
 const query = (
   text: string,
-  extra: Partial<Parameters<KnowledgeStore['search']>[1]> = {},
+  extra: Partial<Parameters<KnowledgeStore['search']>[0]> = {},
 ) => ({
   text,
   vector: words.vector(text),
@@ -64,7 +61,7 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
 
   beforeEach(async () => {
     knex = await databases.init(databaseId);
-    store = KnowledgeStore.create({ knex });
+    store = KnowledgeStore.create({ knex, model });
   });
 
   it('stores a document with its chunks and reports its state', async () => {
@@ -113,10 +110,7 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
       },
     );
 
-    const results = await store.search(
-      model,
-      query('deploy payments to kubernetes'),
-    );
+    const results = await store.search(query('deploy payments to kubernetes'));
     expect(results[0]).toMatchObject({
       documentId: 'k8s',
       title: 'Title k8s',
@@ -126,7 +120,7 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
     });
     expect(results[0].score).toBeGreaterThan(results[results.length - 1].score);
 
-    const keyword = await store.search(model, query('ERR_PGVECTOR_4711'));
+    const keyword = await store.search(query('ERR_PGVECTOR_4711'));
     expect(keyword[0].documentId).toBe('error');
   });
 
@@ -142,13 +136,11 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
     });
 
     const github = await store.search(
-      model,
       query('payments', { sources: ['github'] }),
     );
     expect(github.map(r => r.documentId).sort()).toEqual(['other', 'readme']);
 
     const entity = await store.search(
-      model,
       query('payments', { entityRefs: ['component:default/payments'] }),
     );
     expect(entity.map(r => r.documentId).sort()).toEqual(['readme', 'svc']);
@@ -170,7 +162,7 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
       'keep',
     ]);
     expect((await store.getDocumentStates('other')).size).toBe(1);
-    const results = await store.search(model, query('dropped text'));
+    const results = await store.search(query('dropped text'));
     expect(results.map(r => `${r.source}/${r.documentId}`)).not.toContain(
       'docs/drop',
     );
@@ -194,35 +186,38 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
         )
       ).rows.map((r: { indexdef: string }) => r.indexdef);
 
-    await store.prepareModel({ key: 'local/words/384', dimensions: 384 });
+    await KnowledgeStore.create({
+      knex,
+      model: { key: 'local/words/384', dimensions: 384 },
+    }).prepareModel();
     expect(await indexes()).toEqual([
       expect.stringMatching(
         /USING hnsw \(\(\(?embedding\)?::vector\(384\)\) vector_cosine_ops\)/,
       ),
     ]);
-    await store.prepareModel(small);
+    const smallStore = KnowledgeStore.create({ knex, model: small });
+    await smallStore.prepareModel();
     expect(await indexes()).toEqual([
       expect.stringMatching(
         /USING hnsw \(\(?\(?binary_quantize\(embedding\)\)?::bit\(768\)\) bit_hamming_ops\)/,
       ),
     ]);
-    await write(store, 'docs', 'old', ['kubernetes deployment'], {
-      model: small,
+    await write(smallStore, 'docs', 'old', ['kubernetes deployment'], {
       embed: t => smallWords.vector(t),
     });
 
-    await store.prepareModel(large);
+    const largeStore = KnowledgeStore.create({ knex, model: large });
+    await largeStore.prepareModel();
     expect(await indexes()).toEqual([
       expect.stringMatching(
         /USING hnsw \(\(?\(?binary_quantize\(embedding\)\)?::bit\(3072\)\) bit_hamming_ops\)/,
       ),
     ]);
-    await write(store, 'docs', 'new', ['kubernetes deployment too'], {
-      model: large,
+    await write(largeStore, 'docs', 'new', ['kubernetes deployment too'], {
       embed: t => largeWords.vector(t),
     });
 
-    const results = await store.search(large, {
+    const results = await largeStore.search({
       text: 'unrelated words',
       vector: largeWords.vector('kubernetes deployment'),
       limit: 5,
@@ -259,12 +254,12 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
       vector: pgvector.fromSql(rows[0].v) as number[],
       limit: 10,
     };
-    const plan = await store.explainSearch(model, bulkQuery);
+    const plan = await store.explainSearch(bulkQuery);
     expect(plan).toMatch(
       /Index Scan using embeddings_hnsw_[0-9a-f]+ on embeddings/,
     );
     expect(plan).toMatch(/Bitmap Index Scan on embeddings_tsv_idx/);
-    const results = await store.search(model, bulkQuery);
+    const results = await store.search(bulkQuery);
     expect(results).toHaveLength(10);
     expect(results[0].documentId).toBe('d4242');
 
@@ -274,15 +269,16 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
       text: 'topic word4242',
       mode: 'keyword' as const,
     };
-    expect(await store.explainSearch(model, common)).toMatch(
+    expect(await store.explainSearch(common)).toMatch(
       /Bitmap Index Scan on embeddings_tsv_idx/,
     );
-    expect((await store.search(model, common))[0].documentId).toBe('d4242');
+    expect((await store.search(common))[0].documentId).toBe('d4242');
   });
 
   it('serves a 768-dimension model from its sign-bit index and ranks the candidates by their exact distance', async () => {
     const wide: EmbeddingModel = { key: 'fake/wide/768', dimensions: 768 };
-    await store.prepareModel(wide);
+    const wideStore = KnowledgeStore.create({ knex, model: wide });
+    await wideStore.prepareModel();
     await knex.raw(
       `INSERT INTO documents (source, document_id, title, url, content_hash, embedding_model, chunk_count)
        SELECT 'wide', 'd' || g, 'Doc ' || g, '/d/' || g, 'h', ?, 1 FROM generate_series(1, 3000) g`,
@@ -329,10 +325,10 @@ describe.each(databases.eachId())('KnowledgeStore on %s', databaseId => {
       limit: 9,
       mode: 'vector' as const,
     };
-    expect(await store.explainSearch(wide, wideQuery)).toMatch(
+    expect(await wideStore.explainSearch(wideQuery)).toMatch(
       /Index Scan using embeddings_hnsw_[0-9a-f]+ on embeddings/,
     );
-    const results = await store.search(wide, wideQuery);
+    const results = await wideStore.search(wideQuery);
     expect(results.map(r => r.documentId)).toEqual(
       Array.from({ length: 9 }, (_, p) => `d${p + 1}`),
     );

@@ -3,7 +3,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { chunkTsv, keywordSource } from './keywordIndex';
-import { vectorBinary, vectorText, type VectorValue } from './vectorCodec';
+import type { Vector } from './knowledgeTypes';
+import { vectorBinary, vectorText } from './vectorCodec';
 
 /** Chunks per INSERT statement on the embedded database; see insertChunkRows. */
 const INSERT_ROWS = 100;
@@ -20,7 +21,7 @@ export interface ChunkRow {
   contentHash: string;
   /** The row's metadata as JSON text. */
   metadata: string;
-  embedding: VectorValue;
+  embedding: Vector;
   /** Title, heading path and text: what the keyword index (`tsv`) is made of. */
   keywordFields: { title: string; section?: string; content: string };
 }

@@ -1,18 +1,12 @@
 import type { Knex } from 'knex';
 import pgvector from 'pgvector';
 import { keywordText } from '../ingestion/keywordText';
-import type { KnowledgeQuery } from './KnowledgeStore';
+import type { HybridWeights, KnowledgeQuery } from './knowledgeTypes';
 import {
   nearestChunksSql,
   type EmbeddingModel,
   type VectorIndexPlan,
 } from './vectorIndex';
-
-/** Weights of the two legs of hybrid search in their convex combination. */
-export interface HybridWeights {
-  vectorWeight: number;
-  textWeight: number;
-}
 
 // The keyword leg matches chunks by the question's rarest terms only, adding terms from the
 // rarest up while the chunks they match (their document frequencies summed) stay within this

@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import pgvector from 'pgvector';
 import { CountingEmbeddings } from '../__testUtils__/fakes';
 import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
 import { sha256 } from '../ingestion/chunking';
@@ -44,7 +43,7 @@ async function write(
     return {
       ...(rest as Omit<StoredChunk, 'contentHash' | 'embedding'>),
       contentHash: sha256(chunk.content),
-      embedding: String(pgvector.toSql(vector ?? words.vector(chunk.content))),
+      embedding: vector ?? words.vector(chunk.content),
     };
   });
   await store.writeDocument(
@@ -57,7 +56,6 @@ async function write(
       metadata: {},
     },
     stored,
-    model.key,
   );
 }
 
@@ -77,12 +75,12 @@ describe.each(databases.eachId())('keyword search on %s', databaseId => {
 
   beforeEach(async () => {
     knex = await databases.init(databaseId);
-    store = KnowledgeStore.create({ knex });
-    await store.prepareModel(model);
+    store = KnowledgeStore.create({ knex, model });
+    await store.prepareModel();
   });
 
   const search = (text: string, mode: SearchMode = 'keyword', limit = 5) =>
-    store.search(model, query(text, { mode, limit }));
+    store.search(query(text, { mode, limit }));
   const first = async (text: string, mode: SearchMode = 'keyword') =>
     (await search(text, mode))[0]?.content;
 

@@ -82,9 +82,9 @@ describe.each(databases.eachId())(
 
       await migrateUp(knex);
 
-      const store = KnowledgeStore.create({ knex });
       const model = { key: 'fake/bow/3', dimensions: 3 };
-      const results = await store.search(model, {
+      const store = KnowledgeStore.create({ knex, model });
+      const results = await store.search({
         text: 'vault tokens',
         vector: [0, 1, 0],
         limit: 5,

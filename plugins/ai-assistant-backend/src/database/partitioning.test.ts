@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import pgvector from 'pgvector';
 import { CountingEmbeddings } from '../__testUtils__/fakes';
 import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
 import { sha256 } from '../ingestion/chunking';
@@ -45,10 +44,9 @@ async function write(
       {
         content: text,
         contentHash: sha256(text),
-        embedding: String(pgvector.toSql(words.vector(text))),
+        embedding: words.vector(text),
       },
     ],
-    model.key,
   );
 }
 
@@ -59,15 +57,15 @@ describe.each(postgres.map(id => [id]))(
   id => {
     it('keeps ingestion, search and pruning working after the documented SQL, one partition per source', async () => {
       const knex = await databases.init(id);
-      const store = KnowledgeStore.create({ knex });
-      await store.prepareModel(model);
+      const store = KnowledgeStore.create({ knex, model });
+      await store.prepareModel();
       await write(store, 'catalog', 'argo', 'Services deploy with Argo CD.');
 
       await knex.raw(await documentedPartitioningSql());
 
       // A new store, as after the restart the docs ask for: it recreates the HNSW index.
-      const partitioned = KnowledgeStore.create({ knex });
-      await partitioned.prepareModel(model);
+      const partitioned = KnowledgeStore.create({ knex, model });
+      await partitioned.prepareModel();
       await write(
         partitioned,
         'github',
@@ -86,7 +84,7 @@ describe.each(postgres.map(id => [id]))(
         { partition: 'embeddings_other', source: 'wiki' },
       ]);
 
-      const results = await partitioned.search(model, {
+      const results = await partitioned.search({
         text: 'argo',
         vector: words.vector('argo'),
         limit: 5,
@@ -99,7 +97,7 @@ describe.each(postgres.map(id => [id]))(
       ).toEqual(['argo', 'readme']);
 
       // The chunk written before the table was rewritten kept its keyword index.
-      const keyword = await partitioned.search(model, {
+      const keyword = await partitioned.search({
         text: 'Argo CD',
         vector: words.vector('unrelated'),
         limit: 5,
@@ -113,9 +111,9 @@ describe.each(postgres.map(id => [id]))(
         limit: 5,
         sources: ['github'],
       };
-      expect(
-        (await partitioned.search(model, query)).map(r => r.documentId),
-      ).toEqual(['readme']);
+      expect((await partitioned.search(query)).map(r => r.documentId)).toEqual([
+        'readme',
+      ]);
 
       // The HNSW index exists on every partition.
       const hnsw = await knex.raw(

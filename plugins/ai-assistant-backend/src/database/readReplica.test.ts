@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import pgvector from 'pgvector';
 import { startChatBackend, waitForTitle } from '../__testUtils__/chatBackend';
 import { CountingEmbeddings, doc } from '../__testUtils__/fakes';
 import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
@@ -47,10 +46,9 @@ async function writeDocument(store: KnowledgeStore, id: string, text: string) {
       {
         content: text,
         contentHash: sha256(text),
-        embedding: String(pgvector.toSql(words.vector(text))),
+        embedding: words.vector(text),
       },
     ],
-    model.key,
   );
 }
 
@@ -85,6 +83,7 @@ describe.each(postgres.map(id => [id]))('read replica on %s', id => {
     try {
       const store = KnowledgeStore.create({
         knex: primary,
+        model,
         readReplica: { knex: replica, onError },
       });
       await writeDocument(store, 'argo', 'Services deploy with Argo CD.');
@@ -96,7 +95,7 @@ describe.each(postgres.map(id => [id]))('read replica on %s', id => {
       const recordReplica = (q: { sql: string }) => onReplica.push(q.sql);
       primary.on('query', recordPrimary);
       replica.on('query', recordReplica);
-      const results = await store.search(model, {
+      const results = await store.search({
         text: 'deploy argo',
         vector: words.vector('deploy argo'),
         limit: 5,
@@ -132,10 +131,11 @@ describe.each(postgres.map(id => [id]))('read replica on %s', id => {
     try {
       const store = KnowledgeStore.create({
         knex: primary,
+        model,
         readReplica: { knex: replica, onError },
       });
       await writeDocument(store, 'argo', 'Services deploy with Argo CD.');
-      const results = await store.search(model, {
+      const results = await store.search({
         text: 'argo',
         vector: words.vector('argo'),
         limit: 5,

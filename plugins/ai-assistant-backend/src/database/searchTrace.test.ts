@@ -1,5 +1,4 @@
 import type { Knex } from 'knex';
-import pgvector from 'pgvector';
 import { CountingEmbeddings } from '../__testUtils__/fakes';
 import { knowledgeTestDatabases } from '../__testUtils__/knowledgeDatabases';
 import { sha256 } from '../ingestion/chunking';
@@ -30,9 +29,8 @@ async function write(store: KnowledgeStore, id: string, chunks: string[]) {
     chunks.map(content => ({
       content,
       contentHash: sha256(content),
-      embedding: String(pgvector.toSql(words.vector(content))),
+      embedding: words.vector(content),
     })),
-    model.key,
   );
 }
 
@@ -40,10 +38,10 @@ async function write(store: KnowledgeStore, id: string, chunks: string[]) {
 async function traced(store: KnowledgeStore, text: string, limit = 3) {
   const query = { text, vector: words.vector(text), limit };
   let legs: SearchLegs | undefined;
-  const results = await store.search(model, query, trace => {
+  const results = await store.search(query, trace => {
     legs = trace;
   });
-  return { results, legs: legs!, untraced: await store.search(model, query) };
+  return { results, legs: legs!, untraced: await store.search(query) };
 }
 
 describe.each(databases.eachId())('a traced search on %s', databaseId => {
@@ -52,7 +50,7 @@ describe.each(databases.eachId())('a traced search on %s', databaseId => {
 
   beforeEach(async () => {
     knex = await databases.init(databaseId);
-    store = KnowledgeStore.create({ knex });
+    store = KnowledgeStore.create({ knex, model });
   });
 
   it("returns what the untraced search returns, with each leg's candidates, the tsquery and every fused candidate", async () => {

@@ -1,5 +1,6 @@
 import { keywordText } from '../ingestion/keywordText';
-import type { KnowledgeQuery, KnowledgeSearchResult } from './KnowledgeStore';
+import type { SearchRow } from './knowledgeRows';
+import type { KnowledgeQuery, KnowledgeSearchResult } from './knowledgeTypes';
 
 /** One candidate of one leg of a hybrid search. */
 export interface LegCandidate {
@@ -51,10 +52,13 @@ export type SearchTraceSink = (legs: SearchLegs) => void;
  */
 export function searchLegsOf(
   query: KnowledgeQuery,
-  rows: any[],
+  rows: SearchRow[],
   fused: KnowledgeSearchResult[],
 ): SearchLegs {
-  const leg = (rankColumn: string, scoreColumn: string): LegCandidate[] =>
+  const leg = (
+    rankColumn: 'vector_rank' | 'keyword_rank',
+    scoreColumn: 'vector_score' | 'keyword_score',
+  ): LegCandidate[] =>
     rows
       .filter(row => row[rankColumn] !== null && row[rankColumn] !== undefined)
       .map(row => ({
@@ -63,7 +67,7 @@ export function searchLegsOf(
         score: Number(row[scoreColumn]),
       }))
       .sort((a, b) => a.rank - b.rank);
-  const terms: any[] = rows[0]?.keyword_terms ?? [];
+  const terms = rows[0]?.keyword_terms ?? [];
   return {
     keywordText: keywordText(query.text),
     tsquery: rows[0]?.keyword_query ?? undefined,

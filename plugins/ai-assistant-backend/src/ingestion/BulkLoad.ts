@@ -1,6 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type { KnowledgeStore } from '../database/KnowledgeStore';
-import type { EmbeddingModel } from '../database/vectorIndex';
 
 /**
  * Decides whether an ingestion run writes as a bulk load (see KnowledgeStore.beginBulkLoad):
@@ -15,20 +14,22 @@ export class BulkLoad {
 
   constructor(
     private readonly store: KnowledgeStore,
-    private readonly model: EmbeddingModel,
     private readonly candidate: boolean,
     private readonly logger: LoggerService,
   ) {}
 
-  /** Whether a run over these stored documents writes every chunk of the source anew. */
+  /**
+   * Whether a run over these stored documents writes every chunk of the source anew, when
+   * the store's model is `modelKey`.
+   */
   static isCandidate(
     known: ReadonlyMap<string, { embeddingModel: string }>,
-    model: EmbeddingModel,
+    modelKey: string,
     reembed: boolean,
   ): boolean {
     if (reembed) return true;
     for (const state of known.values()) {
-      if (state.embeddingModel === model.key) return false;
+      if (state.embeddingModel === modelKey) return false;
     }
     return true;
   }
@@ -36,7 +37,7 @@ export class BulkLoad {
   /** Call before writing chunks: the first call of a candidate run defers the index. */
   async beforeWrite(): Promise<void> {
     if (!this.candidate) return;
-    this.started ??= this.store.beginBulkLoad(this.model);
+    this.started ??= this.store.beginBulkLoad();
     await this.started;
   }
 
@@ -46,10 +47,10 @@ export class BulkLoad {
     this.started = undefined;
     if (!deferred) return;
     const start = Date.now();
-    if (!(await this.store.finishBulkLoad(this.model))) return;
-    this.logger.info(
-      `Built the vector index of ${this.model.key} after a bulk load`,
-      { durationMs: Date.now() - start },
-    );
+    if (!(await this.store.finishBulkLoad())) return;
+    const { key } = await this.store.currentModel();
+    this.logger.info(`Built the vector index of ${key} after a bulk load`, {
+      durationMs: Date.now() - start,
+    });
   }
 }

@@ -32,7 +32,6 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
 
   beforeEach(async () => {
     knex = await databases.init(databaseId);
-    store = KnowledgeStore.create({ knex });
     runs = IngestionRunStore.create({ knex });
   });
 
@@ -41,6 +40,7 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
     batchSize = 2,
   ) {
     const embeddings = new EmbeddingsService(provider);
+    store = KnowledgeStore.create({ knex, model: () => embeddings.getModel() });
     const pipeline = new IngestionPipeline({
       store,
       runs,
@@ -51,7 +51,7 @@ describe.each(databases.eachId())('IngestionPipeline on %s', databaseId => {
       logger: mockServices.logger.mock(),
     });
     const search = async (text: string) =>
-      store.search(await embeddings.getModel(), {
+      store.search({
         text,
         vector: await embeddings.embedQuery(text),
         limit: 5,

@@ -4,7 +4,11 @@ import type {
   Ingestor,
   IngestorContext,
 } from '@ai-assistant/backstage-plugin-ai-assistant-node';
-import type { KnowledgeStore, StoredChunk } from '../database/KnowledgeStore';
+import type {
+  KnowledgeStore,
+  StoredChunk,
+  Vector,
+} from '../database/KnowledgeStore';
 import {
   type DocumentError,
   emptyCounts,
@@ -13,7 +17,6 @@ import {
   IngestionRunStore,
   MAX_DOCUMENT_ERRORS,
 } from '../database/IngestionRunStore';
-import type { EmbeddingModel } from '../database/vectorIndex';
 import type { EmbeddingsService } from '../embeddings/EmbeddingsService';
 import {
   type AiAssistantMetrics,
@@ -32,6 +35,9 @@ import { RunProgress } from './RunProgress';
 import { writeBatch } from './writeBatch';
 import { normalizeGuards, validateDocument } from './validateDocument';
 
+/** The vector of a chunk not embedded yet. */
+const NOT_EMBEDDED: number[] = [];
+
 /** A changed document waiting for its chunks to be embedded. */
 interface PendingDocument {
   document: IngestionDocument;
@@ -42,7 +48,6 @@ interface PendingDocument {
 /** Everything one run of one ingestor works with. */
 interface RunState {
   source: string;
-  model: EmbeddingModel;
   counts: IngestionRunCounts;
   pending: PendingDocument[];
   pendingChunks: number;
@@ -128,11 +133,10 @@ export class IngestionPipeline {
     let bulk: BulkLoad | undefined;
     let inFlight: () => Promise<void> | undefined = () => undefined;
     try {
-      const model = await embeddings.getModel();
-      await store.prepareModel(model);
+      const { key: modelKey } = await store.currentModel();
+      await store.prepareModel();
       const state: RunState = {
         source: ingestor.id,
-        model,
         counts,
         pending: [],
         pendingChunks: 0,
@@ -143,8 +147,7 @@ export class IngestionPipeline {
       const known = await store.getDocumentStates(ingestor.id);
       bulk = new BulkLoad(
         store,
-        model,
-        BulkLoad.isCandidate(known, model, reembed),
+        BulkLoad.isCandidate(known, modelKey, reembed),
         log,
       );
       state.bulk = bulk;
@@ -190,7 +193,7 @@ export class IngestionPipeline {
           !reembed &&
           previous &&
           previous.contentHash === contentHash &&
-          previous.embeddingModel === model.key
+          previous.embeddingModel === modelKey
         ) {
           counts.documentsUnchanged += 1;
           counts.chunksSkipped += previous.chunkCount;
@@ -288,11 +291,10 @@ export class IngestionPipeline {
     if (pending.length === 0) return;
 
     const reusable = state.reembed
-      ? new Map<string, Map<string, string>>()
+      ? new Map<string, Map<string, Vector>>()
       : await store.getReusableEmbeddings(
           state.source,
           pending.map(p => p.document.id),
-          state.model.key,
         );
     const prepared: StoredChunk[][] = [];
     const missing: Array<{ chunk: StoredChunk; text: string }> = [];
@@ -302,16 +304,18 @@ export class IngestionPipeline {
         chunks.map(piece => {
           const text = embeddingText(piece);
           const contentHash = sha256(text);
+          const reused = stored?.get(contentHash);
           const chunk: StoredChunk = {
             content: piece.content,
             contentHash,
-            embedding: stored?.get(contentHash) ?? '',
+            // A chunk to embed gets its vector below, before it is written.
+            embedding: reused ?? NOT_EMBEDDED,
             title: piece.title,
             section: piece.headings.join(' > ') || undefined,
             anchor:
               document.sectionAnchors === false ? undefined : piece.anchor,
           };
-          if (chunk.embedding) {
+          if (reused) {
             state.counts.chunksSkipped += 1;
           } else {
             missing.push({ chunk, text });
@@ -344,7 +348,6 @@ export class IngestionPipeline {
     state.writing = writeBatch(
       store,
       state.source,
-      state.model.key,
       pending.map(({ document, contentHash }, index) => ({
         document: {
           source: state.source,

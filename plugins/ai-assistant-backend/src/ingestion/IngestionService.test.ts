@@ -47,12 +47,16 @@ withPostgres(
             createHistogram: () => ({ record() {} }),
           },
         } as unknown as Parameters<typeof DefaultSchedulerService.create>[0]);
-        const store = KnowledgeStore.create({ knex });
+        const embeddings = new EmbeddingsService(countingEmbeddingsProvider());
+        const store = KnowledgeStore.create({
+          knex,
+          model: () => embeddings.getModel(),
+        });
         const runs = IngestionRunStore.create({ knex });
         const pipeline = new IngestionPipeline({
           store,
           runs,
-          embeddings: new EmbeddingsService(countingEmbeddingsProvider()),
+          embeddings,
           chunker: createChunker(chunking),
           chunking,
           batchSize: 10,

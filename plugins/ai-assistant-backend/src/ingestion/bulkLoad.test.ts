@@ -59,7 +59,6 @@ describe.each(databases.eachId())('Bulk loads on %s', databaseId => {
 
   beforeEach(async () => {
     knex = await databases.init(databaseId);
-    store = KnowledgeStore.create({ knex });
   });
 
   function pipelineWith(model = 'small', dimensions = 16) {
@@ -68,6 +67,7 @@ describe.each(databases.eachId())('Bulk loads on %s', databaseId => {
       countingEmbeddingsProvider({ model, dimensions }),
       { concurrency: 1 },
     );
+    store = KnowledgeStore.create({ knex, model: () => embeddings.getModel() });
     const pipeline = new IngestionPipeline({
       store,
       runs: IngestionRunStore.create({ knex }),
@@ -78,7 +78,7 @@ describe.each(databases.eachId())('Bulk loads on %s', databaseId => {
       logger: mockServices.logger.mock(),
     });
     const search = async (text: string, limit = 5) =>
-      store.search(await embeddings.getModel(), {
+      store.search({
         text,
         vector: await embeddings.embedQuery(text),
         limit,
@@ -116,15 +116,14 @@ describe.each(databases.eachId())('Bulk loads on %s', databaseId => {
     ingestor.resume();
     expect(await run).toMatchObject({ state: 'succeeded', documents: 12 });
     expect(await vectorIndex(embeddings)).toBeDefined();
-    const model = await embeddings.getModel();
     expect(
-      await store.explainSearch(model, {
+      await store.explainSearch({
         text: 'kafka',
         vector: await embeddings.embedQuery('kafka'),
         limit: 5,
         mode: 'vector',
       }),
-    ).toContain(planVectorIndex(model).index!.name);
+    ).toContain(planVectorIndex(await store.currentModel()).index!.name);
     const hits = await search('kafka the service number 2', 12);
     expect(hits.map(hit => hit.documentId)).toContain('page-2');
   });

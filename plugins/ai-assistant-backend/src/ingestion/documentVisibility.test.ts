@@ -27,11 +27,15 @@ describe.each(databases.eachId())(
   databaseId => {
     it('documents without entityRef: refuses a document that states neither an entity nor public, and one that states both', async () => {
       const knex = await databases.init(databaseId);
-      const store = KnowledgeStore.create({ knex });
+      const embeddings = new EmbeddingsService(countingEmbeddingsProvider());
+      const store = KnowledgeStore.create({
+        knex,
+        model: () => embeddings.getModel(),
+      });
       const pipeline = new IngestionPipeline({
         store,
         runs: IngestionRunStore.create({ knex }),
-        embeddings: new EmbeddingsService(countingEmbeddingsProvider()),
+        embeddings,
         chunker: createChunker(chunking),
         chunking,
         batchSize: 8,

@@ -108,7 +108,6 @@ describe.each(databases.eachId())('embeddings outage on %s', databaseId => {
 
   it('keeps the previous index intact and searchable when the embeddings provider dies mid-run, and the next run completes', async () => {
     const knex = await databases.init(databaseId);
-    const store = KnowledgeStore.create({ knex });
     const provider = createAzureOpenAiEmbeddingsProvider(
       readAzureOpenAiEmbeddingsConfig(
         new ConfigReader({
@@ -129,6 +128,10 @@ describe.each(databases.eachId())('embeddings outage on %s', databaseId => {
     // One call at a time: the run embeds and writes every two chunks (batchSize), so the
     // outage falls between writes.
     const embeddings = new EmbeddingsService(provider, { concurrency: 1 });
+    const store = KnowledgeStore.create({
+      knex,
+      model: () => embeddings.getModel(),
+    });
     const pipeline = new IngestionPipeline({
       store,
       runs: IngestionRunStore.create({ knex }),
@@ -141,7 +144,7 @@ describe.each(databases.eachId())('embeddings outage on %s', databaseId => {
     const signal = new AbortController().signal;
     const search = async (text: string) =>
       (
-        await store.search(await embeddings.getModel(), {
+        await store.search({
           text,
           vector: await embeddings.embedQuery(text),
           limit: 1,

@@ -40,12 +40,16 @@ describe.each(databases.eachId())(
 
     beforeEach(async () => {
       const knex = await databases.init(databaseId);
-      store = KnowledgeStore.create({ knex });
+      const embeddings = new EmbeddingsService(countingEmbeddingsProvider());
+      store = KnowledgeStore.create({
+        knex,
+        model: () => embeddings.getModel(),
+      });
       runs = IngestionRunStore.create({ knex });
       pipeline = new IngestionPipeline({
         store,
         runs,
-        embeddings: new EmbeddingsService(countingEmbeddingsProvider()),
+        embeddings,
         chunker: createChunker(chunking),
         chunking,
         batchSize: 8,

@@ -52,13 +52,17 @@ class GatedIngestor extends FakeIngestor {
 describe.each(databases.eachId())('re-index and progress on %s', databaseId => {
   async function setUp() {
     const knex = await databases.init(databaseId);
-    const store = KnowledgeStore.create({ knex });
-    const runs = IngestionRunStore.create({ knex });
     const provider = countingEmbeddingsProvider();
+    const embeddings = new EmbeddingsService(provider);
+    const store = KnowledgeStore.create({
+      knex,
+      model: () => embeddings.getModel(),
+    });
+    const runs = IngestionRunStore.create({ knex });
     const pipeline = new IngestionPipeline({
       store,
       runs,
-      embeddings: new EmbeddingsService(provider),
+      embeddings,
       chunker: createChunker(chunking),
       chunking,
       batchSize: 1,
@@ -188,12 +192,16 @@ describe.each(databases.eachId())(
         context.signal.throwIfAborted();
         yield doc('never', 'never');
       };
+      const embeddings = new EmbeddingsService(countingEmbeddingsProvider());
       const service = new IngestionService({
         scheduler: mockServices.scheduler.mock(),
         pipeline: new IngestionPipeline({
-          store: KnowledgeStore.create({ knex }),
+          store: KnowledgeStore.create({
+            knex,
+            model: () => embeddings.getModel(),
+          }),
           runs,
-          embeddings: new EmbeddingsService(countingEmbeddingsProvider()),
+          embeddings,
           chunker: createChunker(chunking),
           chunking,
           batchSize: 10,

@@ -1,8 +1,4 @@
-import type {
-  KnowledgeStore,
-  StoredChunk,
-  StoredDocument,
-} from '../database/KnowledgeStore';
+import type { DocumentWrite, KnowledgeStore } from '../database/KnowledgeStore';
 
 /**
  * Transactions writing at once: Postgres works one core per connection, and the vectors go in
@@ -13,10 +9,7 @@ import type {
 const CONCURRENT_WRITES = 2;
 
 /** A document ready to be written, with all of its chunks embedded. */
-export interface ReadyDocument {
-  document: StoredDocument;
-  chunks: StoredChunk[];
-}
+export type ReadyDocument = DocumentWrite;
 
 /**
  * Writes embedded documents of one ingestor in a few transactions (a few documents each, some
@@ -28,7 +21,6 @@ export interface ReadyDocument {
 export async function writeBatch(
   store: KnowledgeStore,
   source: string,
-  modelKey: string,
   ready: ReadyDocument[],
   skip: (documentId: string, error: unknown) => void,
 ): Promise<void> {
@@ -38,14 +30,14 @@ export async function writeBatch(
   );
   const writeGroup = async (group: ReadyDocument[]) => {
     try {
-      await store.writeDocuments(source, group, modelKey);
+      await store.writeDocuments(source, group);
       return;
     } catch (error) {
       if (!isDocumentDataError(error)) throw error;
     }
     for (const item of group) {
       try {
-        await store.writeDocuments(source, [item], modelKey);
+        await store.writeDocuments(source, [item]);
       } catch (error) {
         if (!isDocumentDataError(error)) throw error;
         skip(item.document.documentId, error);
