@@ -1,11 +1,6 @@
-import { InputError, NotFoundError } from '@backstage/errors';
+import { NotFoundError } from '@backstage/errors';
 import type {
-  AiAssistantSource,
-  ChatErrorCode,
   ChatMessage,
-  ChatMessageStatus,
-  ChatToolCall,
-  ChatUsage,
   ConversationListResponse,
   ConversationSummary,
   FeedbackReviewItem,
@@ -13,31 +8,30 @@ import type {
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { Knex } from 'knex';
 import { randomUUID } from 'node:crypto';
+import { decodeCursor, encodeCursor, escapeLike } from './conversationCursor';
+import {
+  ConversationMessages,
+  type NewChatMessage,
+} from './ConversationMessages';
+import { type ConversationRow, toSummary, UUID } from './conversationRows';
+import { MessageFeedback } from './MessageFeedback';
 
-/** A message to append to a conversation. */
-export interface NewChatMessage {
-  /** Given by the caller when it must be known before the message is written. */
-  id?: string;
-  role: 'user' | 'assistant';
-  content: string;
-  status?: ChatMessageStatus;
-  modelId?: string;
-  sources?: AiAssistantSource[];
-  toolCalls?: ChatToolCall[];
-  error?: string;
-  errorCode?: ChatErrorCode;
-  usage?: ChatUsage;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export type { NewChatMessage } from './ConversationMessages';
 
 /**
  * The `conversations`, `conversation` (messages) and `message_feedback` tables. Every read and
  * write that takes an id also takes the user, and a conversation or message of another user is
- * reported exactly like a missing one, so ids cannot be probed.
+ * reported exactly like a missing one, so ids cannot be probed. Conversations are kept here;
+ * messages and ratings in ConversationMessages and MessageFeedback, behind this one API.
  */
 export class ConversationStore {
-  private constructor(private readonly knex: Knex) {}
+  private readonly messages: ConversationMessages;
+  private readonly feedback: MessageFeedback;
+
+  private constructor(private readonly knex: Knex) {
+    this.messages = new ConversationMessages(knex);
+    this.feedback = new MessageFeedback(knex);
+  }
 
   /** Wraps an already migrated database. */
   static create(options: { knex: Knex }): ConversationStore {
@@ -49,7 +43,7 @@ export class ConversationStore {
     userRef: string,
     title: string | null,
   ): Promise<ConversationSummary> {
-    const [row] = await this.knex('conversations')
+    const [row] = await this.knex<ConversationRow>('conversations')
       .insert({ id: randomUUID(), user_ref: userRef, title })
       .returning('*');
     return toSummary(row);
@@ -61,7 +55,7 @@ export class ConversationStore {
     userRef: string,
   ): Promise<ConversationSummary> {
     const row = UUID.test(id)
-      ? await this.knex('conversations')
+      ? await this.knex<ConversationRow>('conversations')
           .where({ id, user_ref: userRef })
           .first()
       : undefined;
@@ -82,7 +76,9 @@ export class ConversationStore {
     page: { limit: number; offset: number; q?: string; before?: string },
   ): Promise<ConversationListResponse> {
     const mine = () => {
-      const query = this.knex('conversations').where({ user_ref: userRef });
+      const query = this.knex<ConversationRow>('conversations').where({
+        user_ref: userRef,
+      });
       if (page.q) {
         query.whereILike('title', `%${escapeLike(page.q)}%`);
       }
@@ -131,7 +127,7 @@ export class ConversationStore {
     title: string,
   ): Promise<ConversationSummary> {
     await this.getConversation(id, userRef);
-    const [row] = await this.knex('conversations')
+    const [row] = await this.knex<ConversationRow>('conversations')
       .where({ id, user_ref: userRef })
       .update({ title, updated_at: this.knex.fn.now() })
       .returning('*');
@@ -148,7 +144,7 @@ export class ConversationStore {
     title: string,
   ): Promise<boolean> {
     // Counted through RETURNING: the embedded driver does not report affected rows.
-    const updated: unknown[] = await this.knex('conversations')
+    const updated: unknown[] = await this.knex<ConversationRow>('conversations')
       .where({ id })
       .andWhere(query =>
         expected === null
@@ -162,7 +158,7 @@ export class ConversationStore {
   /** Deletes a conversation of the user with its messages and their feedback. */
   async deleteConversation(id: string, userRef: string): Promise<void> {
     const deleted: unknown[] = UUID.test(id)
-      ? await this.knex('conversations')
+      ? await this.knex<ConversationRow>('conversations')
           .where({ id, user_ref: userRef })
           .delete(['id'])
       : [];
@@ -176,7 +172,7 @@ export class ConversationStore {
    * Returns how many conversations went.
    */
   async deleteAllConversations(userRef: string): Promise<number> {
-    const deleted: unknown[] = await this.knex('conversations')
+    const deleted: unknown[] = await this.knex<ConversationRow>('conversations')
       .where({ user_ref: userRef })
       .delete(['id']);
     return deleted.length;
@@ -189,11 +185,13 @@ export class ConversationStore {
   async purgeInactiveSince(cutoff: Date, batchSize = 500): Promise<number> {
     let total = 0;
     for (;;) {
-      const ids = this.knex('conversations')
+      const ids = this.knex<ConversationRow>('conversations')
         .select('id')
         .where('updated_at', '<', cutoff)
         .limit(batchSize);
-      const deleted: unknown[] = await this.knex('conversations')
+      const deleted: unknown[] = await this.knex<ConversationRow>(
+        'conversations',
+      )
         .whereIn('id', ids)
         .delete(['id']);
       total += deleted.length;
@@ -207,40 +205,11 @@ export class ConversationStore {
    * Appends a message and marks the conversation active. Messages are ordered by creation
    * time, so a message written after another gets a later time even within one millisecond.
    */
-  async addMessage(
+  addMessage(
     conversationId: string,
     message: NewChatMessage,
   ): Promise<ChatMessage> {
-    return this.knex.transaction(async trx => {
-      const last = await trx('conversation')
-        .where({ conversation_id: conversationId })
-        .max({ latest: 'created_at' })
-        .first();
-      const now = new Date();
-      const latest = last?.latest ? new Date(last.latest) : undefined;
-      const createdAt =
-        latest && latest >= now ? new Date(latest.getTime() + 1) : now;
-      const [row] = await trx('conversation')
-        .insert({
-          id: message.id ?? randomUUID(),
-          conversation_id: conversationId,
-          role: message.role,
-          content: message.content,
-          status: message.status ?? 'complete',
-          model_id: message.modelId ?? null,
-          sources: JSON.stringify(message.sources ?? []),
-          tool_calls: JSON.stringify(message.toolCalls ?? []),
-          error: message.error ?? null,
-          error_code: message.errorCode ?? null,
-          usage: message.usage ? JSON.stringify(message.usage) : null,
-          created_at: createdAt,
-        })
-        .returning('*');
-      await trx('conversations')
-        .where({ id: conversationId })
-        .update({ updated_at: createdAt });
-      return toMessage(row);
-    });
+    return this.messages.add(conversationId, message);
   }
 
   /** The messages of a conversation of the user, oldest first. */
@@ -249,19 +218,14 @@ export class ConversationStore {
     userRef: string,
   ): Promise<ChatMessage[]> {
     await this.getConversation(conversationId, userRef);
-    const rows = await this.knex('conversation')
-      .where({ conversation_id: conversationId })
-      .orderBy([
-        { column: 'created_at', order: 'asc' },
-        { column: 'id', order: 'asc' },
-      ]);
-    return rows.map(toMessage);
+    return this.messages.list(conversationId);
   }
 
   /**
    * One page of the messages of a conversation of the user, oldest first: the newest `limit`,
-   * or the `limit` before the message `before`. Ordered like {@link listMessages}, by creation
-   * time then id, so the cursor is stable while new messages arrive.
+   * or the `limit` before the message `before`, each answer with the user's rating of it.
+   * Ordered like {@link ConversationStore.listMessages}, by creation time then id, so the
+   * cursor is stable while new messages arrive.
    */
   async listMessagesPage(
     conversationId: string,
@@ -269,289 +233,52 @@ export class ConversationStore {
     page: { limit: number; before?: string },
   ): Promise<{ messages: ChatMessage[]; hasOlderMessages: boolean }> {
     await this.getConversation(conversationId, userRef);
-    const query = this.knex('conversation').where({
-      conversation_id: conversationId,
-    });
-    if (page.before !== undefined) {
-      const cursor = UUID.test(page.before)
-        ? await this.knex('conversation')
-            .where({ id: page.before, conversation_id: conversationId })
-            .first('created_at', 'id')
-        : undefined;
-      if (!cursor) {
-        throw new InputError(
-          `Invalid query: before: ${page.before} is not a message of this conversation`,
-        );
-      }
-      query.where(older =>
-        older
-          .where('created_at', '<', cursor.created_at)
-          .orWhere(tie =>
-            tie
-              .where('created_at', '=', cursor.created_at)
-              .andWhere('id', '<', cursor.id),
-          ),
-      );
-    }
-    const rows = await query
-      .orderBy([
-        { column: 'created_at', order: 'desc' },
-        { column: 'id', order: 'desc' },
-      ])
-      .limit(page.limit + 1);
+    const found = await this.messages.page(conversationId, page);
     return {
-      messages: await this.withFeedback(
-        rows.slice(0, page.limit).reverse().map(toMessage),
-      ),
-      hasOlderMessages: rows.length > page.limit,
+      messages: await this.feedback.attachTo(found.messages),
+      hasOlderMessages: found.hasOlderMessages,
     };
-  }
-
-  // The page shows the chosen thumb again after a reload.
-  private async withFeedback(messages: ChatMessage[]): Promise<ChatMessage[]> {
-    const answers = messages.filter(m => m.role === 'assistant');
-    if (answers.length === 0) return messages;
-    const rows = await this.knex('message_feedback')
-      .whereIn(
-        'message_id',
-        answers.map(m => m.id),
-      )
-      .select('message_id', 'rating', 'comment');
-    const byId = new Map(rows.map(row => [row.message_id, row]));
-    return messages.map(message => {
-      const row = byId.get(message.id);
-      return row
-        ? {
-            ...message,
-            feedback: {
-              rating: row.rating,
-              ...(row.comment && { comment: row.comment }),
-            },
-          }
-        : message;
-    });
   }
 
   /**
    * Stores the user's rating of an assistant message of one of their conversations; a second
    * rating replaces the first.
    */
-  async rateMessage(
+  rateMessage(
     messageId: string,
     userRef: string,
     feedback: { rating: 'up' | 'down'; comment?: string },
   ): Promise<void> {
-    const message = UUID.test(messageId)
-      ? await this.knex('conversation as m')
-          .join('conversations as c', 'c.id', 'm.conversation_id')
-          .where({ 'm.id': messageId, 'c.user_ref': userRef })
-          .first('m.role')
-      : undefined;
-    if (!message) {
-      throw new NotFoundError(`Message ${messageId} not found`);
-    }
-    if (message.role !== 'assistant') {
-      throw new InputError('Only answers of the assistant can be rated');
-    }
-    await this.knex('message_feedback')
-      .insert({
-        message_id: messageId,
-        user_ref: userRef,
-        rating: feedback.rating,
-        comment: feedback.comment ?? null,
-        created_at: this.knex.fn.now(),
-        // A changed rating or comment needs a new look from the admins.
-        reviewed_at: null,
-        reviewed_by: null,
-      })
-      .onConflict('message_id')
-      .merge();
+    return this.feedback.rate(messageId, userRef, feedback);
   }
 
   /**
    * One page of the thumbs-down ratings (of every user) for admins to review, newest rating
    * first, each with the question, the answer, its sources and model.
    */
-  async listFeedbackForReview(page: {
+  listFeedbackForReview(page: {
     limit: number;
     offset: number;
     status: 'unreviewed' | 'reviewed' | 'all';
   }): Promise<FeedbackReviewListResponse> {
-    const matching = () => {
-      const query = this.knex('message_feedback as f').where(
-        'f.rating',
-        'down',
-      );
-      if (page.status === 'unreviewed') query.whereNull('f.reviewed_at');
-      if (page.status === 'reviewed') query.whereNotNull('f.reviewed_at');
-      return query;
-    };
-    const [rows, [{ count }]] = await Promise.all([
-      this.selectForReview(matching())
-        .orderBy([
-          { column: 'f.created_at', order: 'desc' },
-          { column: 'f.message_id', order: 'desc' },
-        ])
-        .limit(page.limit)
-        .offset(page.offset),
-      matching().count({ count: '*' }),
-    ]);
-    return {
-      items: rows.map(toReviewItem),
-      total: Number(count),
-      limit: page.limit,
-      offset: page.offset,
-    };
+    return this.feedback.listForReview(page);
   }
 
   /**
    * Marks a thumbs-down rating reviewed by an admin; marking it again keeps the first review.
    * NotFoundError when the message has no thumbs-down rating.
    */
-  async markFeedbackReviewed(
+  markFeedbackReviewed(
     messageId: string,
     reviewerRef: string,
   ): Promise<FeedbackReviewItem> {
-    const missing = new NotFoundError(
-      `No thumbs-down rating of message ${messageId}`,
-    );
-    if (!UUID.test(messageId)) throw missing;
-    const rated = () =>
-      this.knex('message_feedback as f').where({
-        'f.message_id': messageId,
-        'f.rating': 'down',
-      });
-    await rated()
-      .whereNull('f.reviewed_at')
-      .update({ reviewed_at: this.knex.fn.now(), reviewed_by: reviewerRef });
-    const row = await this.selectForReview(rated()).first();
-    if (!row) {
-      throw missing;
-    }
-    return toReviewItem(row);
-  }
-
-  // The rated answer with the question it replied to: the user message just before it.
-  private selectForReview(ratings: Knex.QueryBuilder): Knex.QueryBuilder {
-    return ratings.join('conversation as m', 'm.id', 'f.message_id').select(
-      'f.message_id',
-      'f.comment',
-      'f.created_at as rated_at',
-      'f.reviewed_at',
-      'f.reviewed_by',
-      'm.conversation_id',
-      'm.content as answer',
-      'm.model_id',
-      'm.sources',
-      'm.created_at as answered_at',
-      this.knex.raw(
-        `(SELECT q.content FROM conversation q
-             WHERE q.conversation_id = m.conversation_id AND q.role = 'user'
-               AND (q.created_at, q.id) < (m.created_at, m.id)
-             ORDER BY q.created_at DESC, q.id DESC LIMIT 1) AS question`,
-      ),
-    );
+    return this.feedback.markReviewed(messageId, reviewerRef);
   }
 
   /** The stored rating of a message, for tests and reports. */
-  async getFeedback(
+  getFeedback(
     messageId: string,
   ): Promise<{ rating: string; comment?: string } | undefined> {
-    const row = await this.knex('message_feedback')
-      .where({ message_id: messageId })
-      .first();
-    return row
-      ? { rating: row.rating, comment: row.comment ?? undefined }
-      : undefined;
+    return this.feedback.get(messageId);
   }
-}
-
-/** `text` for a LIKE pattern that matches it literally (backslash is Postgres' escape). */
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, match => `\\${match}`);
-}
-
-const CURSOR_TIME = /^[1-9]\d{3}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-
-// Opaque to clients, so the paging key can change without changing the API.
-function encodeCursor(at: string, id: string): string {
-  return Buffer.from(`${at}|${id}`, 'utf8').toString('base64url');
-}
-
-function decodeCursor(cursor: string): { at: string; id: string } {
-  const [at, id, ...rest] = Buffer.from(cursor, 'base64url')
-    .toString('utf8')
-    .split('|');
-  if (
-    rest.length > 0 ||
-    !CURSOR_TIME.test(at ?? '') ||
-    !isRealTime(at) ||
-    !UUID.test(id ?? '')
-  ) {
-    throw new InputError(
-      'Invalid query: before: not a nextCursor of this API; use the nextCursor of the previous page',
-    );
-  }
-  return { at, id };
-}
-
-// E.g. February 30th passes the pattern but would make the database fail.
-function isRealTime(at: string): boolean {
-  const millis = `${at.slice(0, 23)}Z`;
-  const parsed = new Date(millis);
-  return !Number.isNaN(parsed.getTime()) && parsed.toISOString() === millis;
-}
-
-function iso(value: Date | string): string {
-  return new Date(value).toISOString();
-}
-
-function toSummary(row: any): ConversationSummary {
-  return {
-    id: row.id,
-    title: row.title ?? null,
-    createdAt: iso(row.created_at),
-    updatedAt: iso(row.updated_at),
-  };
-}
-
-// JSON columns come back parsed from pg and as text from some drivers.
-function json<T>(value: unknown, fallback: T): T {
-  if (value === null || value === undefined) return fallback;
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
-}
-
-function toReviewItem(row: any): FeedbackReviewItem {
-  return {
-    messageId: row.message_id,
-    conversationId: row.conversation_id,
-    rating: 'down',
-    ...(row.comment && { comment: row.comment }),
-    ratedAt: iso(row.rated_at),
-    ...(typeof row.question === 'string' && { question: row.question }),
-    answer: row.answer,
-    ...(row.model_id && { modelId: row.model_id }),
-    sources: json(row.sources, []),
-    answeredAt: iso(row.answered_at),
-    ...(row.reviewed_at && {
-      reviewedAt: iso(row.reviewed_at),
-      reviewedBy: row.reviewed_by,
-    }),
-  };
-}
-
-function toMessage(row: any): ChatMessage {
-  return {
-    id: row.id,
-    role: row.role,
-    content: row.content,
-    status: row.status,
-    modelId: row.model_id ?? undefined,
-    sources: json(row.sources, []),
-    toolCalls: json(row.tool_calls, []),
-    error: row.error ?? undefined,
-    ...(row.error_code && { errorCode: row.error_code }),
-    usage: json(row.usage, undefined),
-    createdAt: iso(row.created_at),
-  };
 }
