@@ -59,56 +59,54 @@ report=$(mktemp -d)/jest.json
 status=0
 "${yarn_cli[@]}" backstage-cli repo test --watchAll=false --verbose --json --outputFile="$report" "$@" || status=$?
 
-# Release and operations checks (docs/deployment.md): backup/restore with pg_dump, and the
-# packed packages installed into a scratch backend. They run on a full CI run (or whenever
-# AI_ASSISTANT_RELEASE_CHECKS=1) with PostgreSQL; each counts as one test below.
+# Checks beyond Jest count as one test each. Each one's output goes to stderr as it runs and
+# to a log file; a failed check's last lines are printed again at the very end, beside the
+# summary, so the end of the CI log says which check failed and why.
 checks_passed=0
 checks_failed=0
+failed_logs=()
+checks_dir=$(dirname "$report")/checks
+mkdir -p "$checks_dir"
+run_check() {
+  local name=$1
+  shift
+  local log="$checks_dir/$name.log" check_started
+  check_started=$(date +%s)
+  if "$@" 2>&1 | tee "$log" >&2; then
+    checks_passed=$((checks_passed + 1))
+    echo "$name: passed in $(($(date +%s) - check_started))s" >&2
+  else
+    checks_failed=$((checks_failed + 1))
+    status=1
+    echo "$name: FAILED after $(($(date +%s) - check_started))s" >&2
+    failed_logs+=("$name:$log")
+  fi
+}
+
+# Release and operations checks (docs/deployment.md): backup/restore with pg_dump, the packed
+# packages installed into a scratch backend, and `yarn build:all` from a fresh clone. They run
+# on a full CI run (or whenever AI_ASSISTANT_RELEASE_CHECKS=1) with PostgreSQL.
 if { [ -n "${AI_ASSISTANT_RELEASE_CHECKS:-}" ] || { [ -n "${CI:-}" ] && [ $# -eq 0 ]; }; } &&
   [ -n "${!pg_var:-}" ]; then
   for check in check-backup-restore check-packages check-build-all; do
-    check_started=$(date +%s)
-    if bash "scripts/$check.sh" >&2; then
-      checks_passed=$((checks_passed + 1))
-      echo "$check: passed in $(( $(date +%s) - check_started ))s" >&2
-    else
-      checks_failed=$((checks_failed + 1))
-      status=1
-      echo "$check: FAILED after $(( $(date +%s) - check_started ))s" >&2
-    fi
+    run_check "$check" bash "scripts/$check.sh"
   done
 fi
 
 # Code health on full runs (scripts/check-code-health.sh): every package's lint rules, prettier
-# and the committed API reports of the published packages, each counting as one test. The API
-# reports read the type declarations that the type check above wrote.
+# and the committed API reports of the published packages. The API reports read the type
+# declarations that the type check above wrote.
 if [ $# -eq 0 ]; then
   for check in lint prettier api-reports; do
-    check_started=$(date +%s)
-    if bash scripts/check-code-health.sh "$check" >&2; then
-      checks_passed=$((checks_passed + 1))
-      echo "check-code-health $check: passed in $(( $(date +%s) - check_started ))s" >&2
-    else
-      checks_failed=$((checks_failed + 1))
-      status=1
-      echo "check-code-health $check: FAILED after $(( $(date +%s) - check_started ))s" >&2
-    fi
+    run_check "check-code-health $check" bash scripts/check-code-health.sh "$check"
   done
 fi
 
 # The retrieval quality gate (docs/retrieval-quality.md) on the open golden set beside the
-# repository, on full runs; it counts as one test. Outside CI a missing set skips it.
+# repository, on full runs. Outside CI a missing set skips it.
 if [ $# -eq 0 ]; then
   if [ -d ../shared/eval/cert-manager-docs/corpus ] || [ -n "${CI:-}" ]; then
-    check_started=$(date +%s)
-    if bash scripts/check-retrieval-quality.sh >&2; then
-      checks_passed=$((checks_passed + 1))
-      echo "check-retrieval-quality: passed in $(( $(date +%s) - check_started ))s" >&2
-    else
-      checks_failed=$((checks_failed + 1))
-      status=1
-      echo "check-retrieval-quality: FAILED after $(( $(date +%s) - check_started ))s" >&2
-    fi
+    run_check check-retrieval-quality bash scripts/check-retrieval-quality.sh
   else
     echo "warning: ../shared/eval/cert-manager-docs is missing; retrieval quality gate skipped" >&2
   fi
@@ -140,6 +138,11 @@ if [ $# -eq 0 ]; then
   fi
 fi
 
+for failed in "${failed_logs[@]}"; do
+  echo "--- ${failed%%:*} FAILED; the end of its output:"
+  tail -n 40 "${failed#*:}"
+done
+
 if [ -f "$report" ]; then
   CHECKS_PASSED=$checks_passed CHECKS_FAILED=$checks_failed node -e '
     const r = require(process.argv[1]);
@@ -147,6 +150,16 @@ if [ -f "$report" ]; then
     const e = require("fs").existsSync(process.argv[2])
       ? require(process.argv[2])
       : { numPassedTests: 0, numFailedTests: 0, numPendingTests: 0, numTodoTests: 0, numFailedTestSuites: 0 };
+    // Name every failed test again here: the browser tests print after the unit tests, so the
+    // failure summary of Jest is far above the end of a CI log.
+    for (const suite of [...r.testResults, ...(e.testResults ?? [])]) {
+      for (const t of suite.assertionResults ?? []) {
+        if (t.status === "failed") console.log(`FAILED: ${suite.name} > ${t.fullName}`);
+      }
+      if (suite.status === "failed" && !(suite.assertionResults ?? []).length) {
+        console.log(`FAILED: ${suite.name}: ${String(suite.message).split("\n")[0]}`);
+      }
+    }
     const skipped = r.numPendingTests + r.numTodoTests + e.numPendingTests + e.numTodoTests;
     const passed = r.numPassedTests + e.numPassedTests + Number(process.env.CHECKS_PASSED);
     const failed = r.numFailedTests + e.numFailedTests + Number(process.env.CHECKS_FAILED);
