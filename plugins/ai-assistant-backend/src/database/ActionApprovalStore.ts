@@ -14,6 +14,11 @@ import {
 } from '@langchain/core/messages';
 import type { Knex } from 'knex';
 import type { PausePoint } from '../chat/streamAnswer';
+import {
+  type ConversationRow,
+  type MessageRow,
+  UUID,
+} from './conversationRows';
 
 /** A paused answer's pending approval with what continues its model loop. */
 export interface PendingApproval {
@@ -43,9 +48,29 @@ export interface FinishedAnswer {
   errorCode?: ChatErrorCode;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 const TABLE = 'conversation_action_approvals';
+
+/** What continues a paused answer, as stored (JSON) until its approval is decided. */
+interface ResumeState {
+  modelId: string;
+  point: PausePoint;
+  messages: StoredMessage[];
+}
+
+/** A row of `conversation_action_approvals`. JSON columns are text when written. */
+interface ApprovalRow {
+  id: string;
+  conversation_id: string;
+  message_id: string;
+  action_id: string;
+  title: string;
+  description: string | null;
+  input: ChatApprovalRequest['input'] | string;
+  attributes: ChatApprovalRequest['attributes'] | string;
+  resume_state: ResumeState | string | null;
+  decision: 'approved' | 'denied' | null;
+  decided_at: Date | string | null;
+}
 
 /**
  * The `conversation_action_approvals` table: action calls of the model that wait for (or got)
@@ -63,7 +88,7 @@ export class ActionApprovalStore {
   /** Stores the pending approval of a paused answer, whose message is already stored. */
   async add(pending: PendingApproval): Promise<void> {
     const { approval } = pending;
-    await this.knex(TABLE).insert({
+    await this.knex<ApprovalRow>(TABLE).insert({
       id: approval.id,
       conversation_id: pending.conversationId,
       message_id: pending.messageId,
@@ -84,7 +109,7 @@ export class ActionApprovalStore {
   async withPendingApprovals(messages: ChatMessage[]): Promise<ChatMessage[]> {
     const paused = messages.filter(m => m.status === 'awaiting_approval');
     if (paused.length === 0) return messages;
-    const rows = await this.knex(TABLE)
+    const rows = await this.knex<ApprovalRow>(TABLE)
       .whereIn(
         'message_id',
         paused.map(m => m.id),
@@ -101,7 +126,7 @@ export class ActionApprovalStore {
   async pendingIn(
     conversationId: string,
   ): Promise<ChatApprovalRequest | undefined> {
-    const row = await this.knex(TABLE)
+    const row = await this.knex<ApprovalRow>(TABLE)
       .where({ conversation_id: conversationId })
       .whereNull('decision')
       .first();
@@ -117,7 +142,7 @@ export class ActionApprovalStore {
     approvalId: string,
   ): Promise<{ actionId: string; decided: boolean } | undefined> {
     const row = UUID.test(approvalId)
-      ? await this.knex(TABLE)
+      ? await this.knex<ApprovalRow>(TABLE)
           .where({ id: approvalId, conversation_id: conversationId })
           .first('action_id', 'decision')
       : undefined;
@@ -139,26 +164,24 @@ export class ActionApprovalStore {
   ): Promise<DecidedApproval | undefined> {
     return this.knex.transaction(async trx => {
       // Locked, so of two decisions at once the second waits and then finds it decided.
-      const row = await trx(TABLE)
+      const row = await trx<ApprovalRow>(TABLE)
         .where({ id: approvalId, conversation_id: conversationId })
         .whereNull('decision')
         .forUpdate()
         .first();
       if (!row) return undefined;
-      await trx(TABLE).where({ id: approvalId }).update({
+      await trx<ApprovalRow>(TABLE).where({ id: approvalId }).update({
         decision,
         decided_at: trx.fn.now(),
         resume_state: null,
       });
-      const [message] = await trx('conversation')
+      const [message]: Array<
+        Pick<MessageRow, 'content' | 'tool_calls' | 'usage'>
+      > = await trx<MessageRow>('conversation')
         .where({ id: row.message_id })
         .update({ status: 'aborted' })
         .returning(['content', 'tool_calls', 'usage']);
-      const state = json<{
-        modelId: string;
-        point: PausePoint;
-        messages: StoredMessage[];
-      }>(row.resume_state);
+      const state = json<ResumeState>(row.resume_state);
       return {
         decision,
         approval: toApproval(row),
@@ -169,8 +192,8 @@ export class ActionApprovalStore {
         messages: mapStoredMessagesToChatMessages(state.messages),
         answer: {
           content: message.content,
-          toolCalls: json(message.tool_calls) ?? [],
-          usage: json(message.usage) ?? undefined,
+          toolCalls: json<ChatToolCall[] | null>(message.tool_calls) ?? [],
+          usage: json<ChatUsage | null>(message.usage) ?? undefined,
         },
       };
     });
@@ -183,7 +206,7 @@ export class ActionApprovalStore {
     answer: FinishedAnswer,
   ): Promise<void> {
     await this.knex.transaction(async trx => {
-      await trx('conversation')
+      await trx<MessageRow>('conversation')
         .where({ id: messageId, conversation_id: conversationId })
         .update({
           content: answer.content,
@@ -194,7 +217,7 @@ export class ActionApprovalStore {
           error: answer.error ?? null,
           error_code: answer.errorCode ?? null,
         });
-      await trx('conversations')
+      await trx<ConversationRow>('conversations')
         .where({ id: conversationId })
         .update({ updated_at: trx.fn.now() });
     });
@@ -206,7 +229,7 @@ function json<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
 }
 
-function toApproval(row: any): ChatApprovalRequest {
+function toApproval(row: ApprovalRow): ChatApprovalRequest {
   return {
     id: row.id,
     actionId: row.action_id,

@@ -52,6 +52,36 @@ export interface IngestionRequest {
   requestedAt: Date;
 }
 
+/** A row of `ingestion_runs` as knex reads it. */
+interface RunRow {
+  /** bigint: a string from pg. */
+  id: string | number;
+  ingestor: string;
+  state: IngestionRun['state'];
+  started_at: Date | string;
+  finished_at: Date | string | null;
+  documents: number;
+  documents_unchanged: number;
+  documents_pruned: number;
+  chunks_embedded: number;
+  chunks_skipped: number;
+  chunks_pruned: number;
+  documents_failed: number;
+  /** JSON text when written. */
+  document_errors: DocumentError[] | string | null;
+  error: string | null;
+  reembed: boolean;
+  documents_expected: number | null;
+  chunks_expected: number | null;
+}
+
+/** A row of `ingestion_requests`. */
+interface RequestRow {
+  ingestor: string;
+  reembed: boolean;
+  requested_at: Date | string;
+}
+
 /** Zero counters, to start a run with. */
 export function emptyCounts(): IngestionRunCounts {
   return {
@@ -79,7 +109,7 @@ export class IngestionRunStore {
     ingestor: string,
     options: { reembed?: boolean } = {},
   ): Promise<string> {
-    const [row] = await this.knex('ingestion_runs')
+    const [row] = await this.knex<RunRow>('ingestion_runs')
       .insert({ ingestor, state: 'running', reembed: options.reembed ?? false })
       .returning('id');
     return String(row.id);
@@ -90,7 +120,7 @@ export class IngestionRunStore {
     id: string,
     expected: { documents: number; chunks: number },
   ): Promise<void> {
-    await this.knex('ingestion_runs').where({ id }).update({
+    await this.knex<RunRow>('ingestion_runs').where({ id }).update({
       documents_expected: expected.documents,
       chunks_expected: expected.chunks,
     });
@@ -98,7 +128,7 @@ export class IngestionRunStore {
 
   /** Records a running run's counters so far, for its progress. */
   async progress(id: string, counts: IngestionRunCounts): Promise<void> {
-    await this.knex('ingestion_runs')
+    await this.knex<RunRow>('ingestion_runs')
       .where({ id, state: 'running' })
       .update(countColumns(counts));
   }
@@ -114,7 +144,7 @@ export class IngestionRunStore {
     // Ids and messages come from ingestors; jsonb cannot hold a NUL character.
     const clean = (text: string) =>
       text.replaceAll(String.fromCharCode(0), '').slice(0, MAX_ERROR_LENGTH);
-    await this.knex('ingestion_runs')
+    await this.knex<RunRow>('ingestion_runs')
       .where({ id })
       .update({
         state,
@@ -132,7 +162,7 @@ export class IngestionRunStore {
 
   /** The latest run of each ingestor. */
   async latestPerIngestor(): Promise<IngestionRun[]> {
-    const rows = await this.knex('ingestion_runs')
+    const rows: RunRow[] = await this.knex<RunRow>('ingestion_runs')
       .distinctOn('ingestor')
       .orderBy([
         { column: 'ingestor' },
@@ -144,12 +174,13 @@ export class IngestionRunStore {
 
   /** When each ingestor's latest successful run finished. */
   async lastSucceededPerIngestor(): Promise<Map<string, Date>> {
-    const rows = await this.knex('ingestion_runs')
-      .where({ state: 'succeeded' })
-      .groupBy('ingestor')
-      .select('ingestor', this.knex.raw('max(finished_at) AS finished_at'));
+    const rows: Array<Pick<RunRow, 'ingestor' | 'finished_at'>> =
+      await this.knex<RunRow>('ingestion_runs')
+        .where({ state: 'succeeded' })
+        .groupBy('ingestor')
+        .select('ingestor', this.knex.raw('max(finished_at) AS finished_at'));
     return new Map(
-      rows.map((row: any) => [row.ingestor, new Date(row.finished_at)]),
+      rows.map(row => [row.ingestor, new Date(row.finished_at as string)]),
     );
   }
 
@@ -161,7 +192,7 @@ export class IngestionRunStore {
     ingestor: string,
     options: { reembed: boolean },
   ): Promise<void> {
-    await this.knex('ingestion_requests')
+    await this.knex<RequestRow>('ingestion_requests')
       .insert({ ingestor, reembed: options.reembed })
       .onConflict('ingestor')
       .merge({
@@ -173,7 +204,7 @@ export class IngestionRunStore {
 
   /** The requests waiting, oldest first. */
   async pendingRequests(): Promise<IngestionRequest[]> {
-    const rows = await this.knex('ingestion_requests').orderBy([
+    const rows = await this.knex<RequestRow>('ingestion_requests').orderBy([
       { column: 'requested_at' },
       { column: 'ingestor' },
     ]);
@@ -182,11 +213,13 @@ export class IngestionRunStore {
 
   /** Removes and returns the requests waiting, oldest first, for the task to run them. */
   async takeRequests(): Promise<IngestionRequest[]> {
-    const rows = await this.knex('ingestion_requests').delete().returning('*');
+    const rows: RequestRow[] = await this.knex<RequestRow>('ingestion_requests')
+      .delete()
+      .returning('*');
     return rows
       .map(toRequest)
       .sort(
-        (a: IngestionRequest, b: IngestionRequest) =>
+        (a, b) =>
           a.requestedAt.getTime() - b.requestedAt.getTime() ||
           a.ingestor.localeCompare(b.ingestor),
       );
@@ -194,7 +227,7 @@ export class IngestionRunStore {
 
   /** Recent runs of one ingestor, newest first. */
   async list(ingestor: string, limit = 20): Promise<IngestionRun[]> {
-    const rows = await this.knex('ingestion_runs')
+    const rows: RunRow[] = await this.knex<RunRow>('ingestion_runs')
       .where({ ingestor })
       .orderBy([
         { column: 'started_at', order: 'desc' },
@@ -217,7 +250,7 @@ function countColumns(counts: IngestionRunCounts) {
   };
 }
 
-function toRequest(row: any): IngestionRequest {
+function toRequest(row: RequestRow): IngestionRequest {
   return {
     ingestor: row.ingestor,
     reembed: Boolean(row.reembed),
@@ -225,7 +258,7 @@ function toRequest(row: any): IngestionRequest {
   };
 }
 
-function toRun(row: any): IngestionRun {
+function toRun(row: RunRow): IngestionRun {
   return {
     id: String(row.id),
     ingestor: row.ingestor,
@@ -239,7 +272,10 @@ function toRun(row: any): IngestionRun {
     chunksSkipped: row.chunks_skipped,
     chunksPruned: row.chunks_pruned,
     documentsFailed: row.documents_failed,
-    documentErrors: row.document_errors ?? [],
+    documentErrors:
+      typeof row.document_errors === 'string'
+        ? JSON.parse(row.document_errors)
+        : (row.document_errors ?? []),
     error: row.error ?? undefined,
     reembed: Boolean(row.reembed),
     expected:

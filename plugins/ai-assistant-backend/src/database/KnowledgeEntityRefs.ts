@@ -15,10 +15,12 @@ export class KnowledgeEntityRefs {
   /** Every distinct entity ref that guards at least one stored document. */
   async list(): Promise<string[]> {
     // documents rather than embeddings: one row per document instead of one per chunk.
-    const { rows } = await this.knex.raw(
+    const { rows } = await this.knex.raw<{
+      rows: Array<{ entity_ref: string }>;
+    }>(
       `SELECT entity_ref FROM documents WHERE entity_ref IS NOT NULL
        UNION SELECT unnest(entity_refs) FROM documents WHERE entity_refs IS NOT NULL`,
     );
-    return rows.map((row: { entity_ref: string }) => row.entity_ref);
+    return rows.map(row => row.entity_ref);
   }
 }

@@ -1,8 +1,15 @@
 import type { AiAssistantSource } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { Knex } from 'knex';
+import { type MessageRow, UUID } from './conversationRows';
 
-// Ids that are not uuids cannot exist; asking Postgres would fail on the cast.
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A row of `message_retrieval`. */
+interface RetrievalRow {
+  message_id: string;
+  question: string;
+  entity_ref: string | null;
+  embedding_model: string;
+  created_at: Date | string;
+}
 
 /** What an answer's retrieval was asked, to replay it (see the retrieval test). */
 export interface MessageRetrieval {
@@ -34,7 +41,7 @@ export class MessageRetrievalStore {
     entityRef?: string;
     embeddingModel: string;
   }): Promise<void> {
-    await this.knex('message_retrieval')
+    await this.knex<RetrievalRow>('message_retrieval')
       .insert({
         message_id: input.messageId,
         question: input.question,
@@ -53,8 +60,11 @@ export class MessageRetrievalStore {
     messageId: string,
     userRef: string,
   ): Promise<MessageRetrieval | undefined> {
+    // Ids that are not uuids cannot exist; asking Postgres would fail on the cast.
     if (!UUID.test(messageId)) return undefined;
-    const row = await this.knex('message_retrieval as r')
+    const row:
+      | (RetrievalRow & Pick<MessageRow, 'conversation_id' | 'sources'>)
+      | undefined = await this.knex('message_retrieval as r')
       .join('conversation as m', 'm.id', 'r.message_id')
       .join('conversations as c', 'c.id', 'm.conversation_id')
       .where({ 'r.message_id': messageId, 'c.user_ref': userRef })

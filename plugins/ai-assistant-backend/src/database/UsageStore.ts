@@ -22,6 +22,24 @@ export interface AnswerUsage {
   at?: Date;
 }
 
+/** A row of `chat_usage`: one answer. */
+interface ChatUsageRow {
+  message_id: string;
+  /** A date; written as YYYY-MM-DD. */
+  day: string | Date;
+  user_ref: string;
+  model_id: string;
+  input_tokens: number;
+  output_tokens: number;
+  estimated: boolean;
+  status: ChatMessageStatus;
+  fallback: boolean;
+  feedback: 'up' | 'down' | null;
+}
+
+/** The aggregates of figures(), by column; counts and sums come as strings from Postgres. */
+type FigureColumns = Record<string, string | number | null>;
+
 /** The UTC day of a time, as YYYY-MM-DD. */
 export function utcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
@@ -45,7 +63,7 @@ export class UsageStore {
    * the new totals, and keeps its day, user, fallback and rating.
    */
   async record(usage: AnswerUsage): Promise<void> {
-    await this.knex('chat_usage')
+    await this.knex<ChatUsageRow>('chat_usage')
       .insert({
         message_id: usage.messageId,
         day: utcDay(usage.at ?? new Date()),
@@ -66,14 +84,14 @@ export class UsageStore {
     messageId: string,
     rating: 'up' | 'down',
   ): Promise<void> {
-    await this.knex('chat_usage')
+    await this.knex<ChatUsageRow>('chat_usage')
       .where({ message_id: messageId })
       .update({ feedback: rating });
   }
 
   /** Tokens in and out of a user's answers on one UTC day. */
   async tokensOfUser(userRef: string, day: string): Promise<number> {
-    const row = await this.knex('chat_usage')
+    const row = await this.knex<ChatUsageRow>('chat_usage')
       .where({ user_ref: userRef, day })
       .sum({ tokens: this.knex.raw('input_tokens + output_tokens') })
       .first();
@@ -89,10 +107,10 @@ export class UsageStore {
     to: string,
   ): Promise<{ rows: UsageRow[]; totals: UsageFigures }> {
     const inRange = () =>
-      this.knex('chat_usage').whereBetween('day', [from, to]);
+      this.knex<ChatUsageRow>('chat_usage').whereBetween('day', [from, to]);
     const [rows, [totals]] = await Promise.all([
       inRange()
-        .select(
+        .select<Array<FigureColumns & { day: string; model_id: string }>>(
           this.knex.raw(`to_char(day, 'YYYY-MM-DD') as day`),
           'model_id',
           ...this.figures(),
@@ -102,10 +120,10 @@ export class UsageStore {
           { column: 'day', order: 'asc' },
           { column: 'model_id', order: 'asc' },
         ]),
-      inRange().select(...this.figures()),
+      inRange().select<FigureColumns[]>(...this.figures()),
     ]);
     return {
-      rows: rows.map((row: any) => ({
+      rows: rows.map(row => ({
         day: row.day,
         modelId: row.model_id,
         ...toFigures(row),
@@ -137,7 +155,7 @@ export class UsageStore {
   }
 }
 
-function toFigures(row: Record<string, unknown>): UsageFigures {
+function toFigures(row: FigureColumns): UsageFigures {
   const n = (key: string) => Number(row[key] ?? 0);
   return {
     chats: n('chats'),

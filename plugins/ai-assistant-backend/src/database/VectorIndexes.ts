@@ -88,7 +88,7 @@ export class VectorIndexes {
       await trx.raw(
         `SELECT pg_advisory_xact_lock(hashtext('ai-assistant:vector-index'))`,
       );
-      const existing = await trx.raw(
+      const existing = await trx.raw<{ rows: Array<{ indexname: string }> }>(
         `SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'embeddings' AND indexname LIKE 'embeddings_hnsw_%'`,
       );
       for (const { indexname } of existing.rows) {
@@ -117,7 +117,7 @@ export class VectorIndexes {
     if (!plan.index) return false;
     const running = this.bulkLoads.get(model.key) ?? 0;
     if (running === 0) {
-      const { rows } = await this.knex.raw(
+      const { rows } = await this.knex.raw<{ rows: Array<{ n: number }> }>(
         `SELECT count(*)::int AS n FROM (SELECT 1 FROM embeddings WHERE embedding_model = ? LIMIT ?) stored`,
         [model.key, BULK_LOAD_MAX_INDEXED_CHUNKS + 1],
       );

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import { chunkTsv, keywordSource } from './keywordIndex';
+import type { DocumentRow, EmbeddingRow } from './knowledgeRows';
 import type { Vector } from './knowledgeTypes';
 import { vectorBinary, vectorText } from './vectorCodec';
 
@@ -80,10 +81,10 @@ async function insertRows(
 ): Promise<void> {
   const guards = new Map<
     string,
-    { entity_ref: string; entity_refs: string[] }
+    Pick<DocumentRow, 'entity_ref' | 'entity_refs'>
   >();
   const documentIds = [...new Set(rows.map(row => row.documentId))];
-  for (const row of await trx('documents')
+  for (const row of await trx<DocumentRow>('documents')
     .where({ source: rows[0].source })
     .whereIn('document_id', documentIds)
     .select('document_id', 'entity_ref', 'entity_refs')) {
@@ -92,7 +93,7 @@ async function insertRows(
   // In statements of at most INSERT_ROWS chunks: a vector's text form is ~20 KB, so one
   // statement for a 2,000-chunk page would build a 40 MB query in memory.
   for (let start = 0; start < rows.length; start += INSERT_ROWS) {
-    await trx('embeddings').insert(
+    await trx<EmbeddingRow>('embeddings').insert(
       rows.slice(start, start + INSERT_ROWS).map(row => ({
         source: row.source,
         document_id: row.documentId,

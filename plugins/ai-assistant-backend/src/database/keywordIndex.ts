@@ -47,18 +47,10 @@ export async function countTerms(
   source: string,
   documentIds: string[],
 ): Promise<TermCounts> {
-  const { rows } = await knex.raw(COUNT_TERMS, [
-    source,
-    documentIds,
-    source,
-    documentIds,
-  ]);
-  return new Map(
-    rows.map((row: { lexeme: string; chunks: number }) => [
-      row.lexeme,
-      row.chunks,
-    ]),
-  );
+  const { rows } = await knex.raw<{
+    rows: Array<{ lexeme: string; chunks: number }>;
+  }>(COUNT_TERMS, [source, documentIds, source, documentIds]);
+  return new Map(rows.map(row => [row.lexeme, row.chunks]));
 }
 
 /**

@@ -16,7 +16,7 @@ export const HALFVEC_MIN_VERSION = '0.7.0';
 export async function vectorExtensionVersion(
   knex: Knex,
 ): Promise<string | undefined> {
-  const result = await knex.raw(
+  const result = await knex.raw<{ rows: Array<{ extversion: string }> }>(
     `SELECT extversion FROM pg_extension WHERE extname = 'vector'`,
   );
   return result.rows[0]?.extversion;
@@ -103,7 +103,10 @@ export async function assertVectorSupportsModel(options: {
 }
 
 async function currentDatabase(knex: Knex): Promise<string> {
-  return (await knex.raw('SELECT current_database() AS name')).rows[0].name;
+  const { rows } = await knex.raw<{ rows: Array<{ name: string }> }>(
+    'SELECT current_database() AS name',
+  );
+  return rows[0].name;
 }
 
 /**
@@ -148,7 +151,9 @@ async function createVectorExtension(knex: Knex): Promise<void> {
  * `vector` installed earlier in `public` exists but its type cannot be found.
  */
 async function checkVectorTypeVisible(knex: Knex): Promise<void> {
-  const { rows } = await knex.raw(
+  const { rows } = await knex.raw<{
+    rows: Array<{ visible: boolean; schema: string; search_path: string }>;
+  }>(
     `SELECT to_regtype('vector') IS NOT NULL AS visible, n.nspname AS schema, current_setting('search_path') AS search_path
        FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace
       WHERE e.extname = 'vector'`,
