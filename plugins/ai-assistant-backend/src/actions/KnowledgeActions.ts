@@ -9,6 +9,8 @@ import {
   aiAssistantIngestionAdminPermission,
   chatRequestSchema,
   type AiAssistantSource,
+  type IngestionRunInfo,
+  type IngestorStatusInfo,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type { JsonObject } from '@backstage/types';
 import type { ChatService } from '../chat/ChatService';
@@ -51,17 +53,10 @@ export interface AskResult {
 }
 
 /** One ingestor's status as `GET /ingestion` sends it: dates as ISO strings. */
-export type IngestorStatusJson = JsonObject & {
-  id: string;
-  documents: number;
-  chunks: number;
-  lastRun?: JsonObject & {
-    state: 'running' | 'succeeded' | 'failed';
-    startedAt: string;
-    finishedAt?: string;
-    error?: string;
+export type IngestorStatusJson = JsonObject &
+  Omit<IngestorStatusInfo, 'lastRun'> & {
+    lastRun?: JsonObject & IngestionRunInfo;
   };
-};
 
 /**
  * The assistant's knowledge as Backstage actions: each method answers one action for the

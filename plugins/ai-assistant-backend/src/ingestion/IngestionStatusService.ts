@@ -1,5 +1,6 @@
 import type {
   IngestionProgressInfo,
+  IngestorStatusInfo,
   SourceEmbeddingModelInfo,
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type {
@@ -10,14 +11,13 @@ import type { KnowledgeStore } from '../database/KnowledgeStore';
 import type { EmbeddingsService } from '../embeddings/EmbeddingsService';
 import type { IngestionService } from './IngestionService';
 
-/** How one ingestor is doing, as shown to admins. */
-export interface IngestorStatus {
-  id: string;
-  /** Documents and chunks stored now. */
-  documents: number;
-  chunks: number;
+/**
+ * How one ingestor is doing, as shown to admins: the `GET /ingestion` entry of common's
+ * {@link IngestorStatusInfo}, with the run's dates still dates until `res.json` sends them.
+ */
+export type IngestorStatus = Omit<IngestorStatusInfo, 'lastRun'> & {
   lastRun?: IngestionRun;
-}
+};
 
 /** One source (ingestor) as the cockpit's Sources view shows it; dates serialize to ISO. */
 export interface SourceStatus extends IngestorStatus {
