@@ -20,7 +20,10 @@ if [ -e dist-types ]; then
 fi
 
 started=$(date +%s)
-if ! yarn install --immutable >"$work/install.log" 2>&1; then
+# One retry: the install is the only step here that reaches the registry, and a dropped
+# connection there says nothing about the build.
+if ! yarn install --immutable >"$work/install.log" 2>&1 &&
+  ! yarn install --immutable >>"$work/install.log" 2>&1; then
   echo "build:all check: yarn install failed; its last lines:" >&2
   tail -n 40 "$work/install.log" >&2
   exit 1
