@@ -36,7 +36,8 @@ export function auditorFor(
 ): AuditorService | undefined {
   return (
     auditor && {
-      createEvent: options => auditor.createEvent({ request: req, ...options }),
+      createEvent: options =>
+        auditor.createEvent({ ...options, request: options.request ?? req }),
     }
   );
 }
