@@ -18,8 +18,8 @@ import { Retriever } from './Retriever';
 jest.setTimeout(120_000);
 
 const databases = knowledgeTestDatabases();
-const ALICE = 'user:default/alice';
-const credentials = mockCredentials.user(ALICE);
+const credentials = mockCredentials.user('user:default/alice');
+const ref = (name: string) => `component:default/${name}`;
 
 /** Alice may read the entities in `readable` and no other; counts the entities asked about. */
 class ReadablePermissions {
@@ -42,6 +42,7 @@ class ReadablePermissions {
 }
 
 describe.each(databases.eachId())('Retriever on %s', databaseId => {
+  /** A retriever for a user who may read the named components (and none else). */
   async function setUp(readable: string[] = [], amount = 3) {
     const knex = await databases.init(databaseId);
     const provider = countingEmbeddingsProvider({ dimensions: 64 });
@@ -50,7 +51,7 @@ describe.each(databases.eachId())('Retriever on %s', databaseId => {
       knex,
       model: () => embeddings.getModel(),
     });
-    const permissions = new ReadablePermissions(new Set(readable));
+    const permissions = new ReadablePermissions(new Set(readable.map(ref)));
     const retriever = new Retriever({
       store,
       entityRefs: KnowledgeEntityRefs.create({ knex }),
@@ -58,9 +59,13 @@ describe.each(databases.eachId())('Retriever on %s', databaseId => {
       permissions: permissions as unknown as PermissionsService,
       amount,
     });
-    /** Stores one single-chunk document, guarded by `entityRefs` (none: public). */
-    const write = (id: string, text: string, ...entityRefs: string[]) =>
-      store.writeDocument(
+    /**
+     * Stores one single-chunk document, guarded by the named components: by default the one
+     * named like the document; none makes it public.
+     */
+    const write = (id: string, text: string, guards = [id]) => {
+      const entityRefs = guards.map(ref);
+      return store.writeDocument(
         {
           source: 'docs',
           documentId: id,
@@ -79,10 +84,17 @@ describe.each(databases.eachId())('Retriever on %s', databaseId => {
           },
         ],
       );
-    const ids = async (question: string, about?: { entityRef: string }) =>
-      (await retriever.retrieve(question, credentials, undefined, about)).map(
-        chunk => chunk.documentId,
-      );
+    };
+    /** The documents of the chunks retrieved, best first; `about`: a component's name. */
+    const ids = async (question: string, about?: string) =>
+      (
+        await retriever.retrieve(
+          question,
+          credentials,
+          undefined,
+          about ? { entityRef: ref(about) } : undefined,
+        )
+      ).map(chunk => chunk.documentId);
     return { write, ids, permissions };
   }
 
@@ -93,107 +105,56 @@ describe.each(databases.eachId())('Retriever on %s', databaseId => {
   });
 
   it('answers with public chunks and chunks of readable entities, never one of an entity the user may not read', async () => {
-    const { write, ids } = await setUp(['component:default/payments']);
-    await write(
-      'payments',
-      'Deploy the payments service with the release pipeline.',
-      'component:default/payments',
-    );
-    await write(
-      'ledger',
-      'Deploy the ledger service with the release pipeline.',
-      'component:default/ledger',
-    );
-    await write('handbook', 'Every service deploys with the release pipeline.');
+    const { write, ids } = await setUp(['payments']);
+    await write('payments', 'Deploy payments with the release pipeline.');
+    await write('ledger', 'Deploy the ledger with the release pipeline.');
+    await write('handbook', 'All services use the release pipeline.', []);
 
-    const found = await ids('deploy service release pipeline');
+    const found = await ids('deploy with the release pipeline');
     expect(found.sort()).toEqual(['handbook', 'payments']);
   });
 
   it('drops a chunk guarded by several entities when the user may read only some of them', async () => {
-    const { write, ids } = await setUp(['component:default/payments']);
-    await write(
-      'shared',
-      'Rotate the database credentials of the payments service.',
-      'component:default/payments',
-      'component:default/ledger',
-    );
-    await write(
-      'own',
-      'Rotate the API keys of the payments service.',
-      'component:default/payments',
-    );
+    const { write, ids } = await setUp(['payments']);
+    const both = ['payments', 'ledger'];
+    await write('shared', 'Rotate the payments database password.', both);
+    await write('own', 'Rotate the payments API keys.', ['payments']);
 
-    expect(await ids('rotate payments credentials')).toEqual(['own']);
+    expect(await ids('rotate payments password')).toEqual(['own']);
   });
 
   it('fills the answer with readable chunks when the best matches all belong to entities the user may not read', async () => {
-    const { write, ids } = await setUp(['component:default/readable'], 2);
+    const { write, ids } = await setUp(['readable'], 2);
     // Ten unreadable chunks match the question word for word; the readable ones match less.
-    for (let i = 0; i < 10; i++) {
-      await write(
-        `secret-${i}`,
-        'Restart the kafka consumer after a broker failover.',
-        `component:default/secret-${i}`,
-      );
-    }
-    await write(
-      'readable-a',
-      'A kafka consumer needs a restart sometimes.',
-      'component:default/readable',
-    );
-    await write(
-      'readable-b',
-      'After a broker failover, check the kafka dashboards.',
-      'component:default/readable',
-    );
+    const question = 'restart the kafka consumer after a broker failover';
+    for (let i = 0; i < 10; i++) await write(`secret-${i}`, question);
+    const readable = ['readable'];
+    await write('readable-a', 'A kafka consumer needs a restart.', readable);
+    await write('readable-b', 'After a failover, check kafka.', readable);
 
-    const found = await ids(
-      'restart the kafka consumer after a broker failover',
-    );
-    expect(found.sort()).toEqual(['readable-a', 'readable-b']);
+    expect((await ids(question)).sort()).toEqual(['readable-a', 'readable-b']);
   });
 
   it('ranks the chunk that matches the question in meaning and in a rare word above ones that match only loosely', async () => {
     const { write, ids } = await setUp();
-    await write('oncall', 'Page the on-call engineer when checkout fails.');
-    await write(
-      'checkout',
-      'Checkout error ERR_CART_4711 means the cart expired.',
-    );
-    await write('cart', 'The cart keeps items for a day.');
+    await write('oncall', 'Page the on-call engineer when checkout fails.', []);
+    await write('checkout', 'Checkout error ERR_CART_4711: cart expired.', []);
+    await write('cart', 'The cart keeps items for a day.', []);
 
-    expect((await ids('what does ERR_CART_4711 mean at checkout'))[0]).toBe(
-      'checkout',
-    );
+    const found = await ids('what does ERR_CART_4711 mean at checkout');
+    expect(found[0]).toBe('checkout');
   });
 
   it('puts the chunks of the entity the question is about first, unless the user may not read it', async () => {
-    const { write, ids } = await setUp(['component:default/payments']);
-    await write(
-      'payments',
-      'The payments service owns refunds.',
-      'component:default/payments',
-    );
-    await write(
-      'ledger',
-      'What does the service do? The ledger service records every refund and every payment.',
-      'component:default/ledger',
-    );
-    await write(
-      'handbook',
-      'What does a service do? Every service has a one-line purpose in the catalog.',
-    );
+    const { write, ids } = await setUp(['payments']);
+    await write('payments', 'The payments service owns refunds.');
+    await write('ledger', 'What does it do? The ledger records refunds.');
+    await write('handbook', 'What does a service do? See the catalog.', []);
 
-    const about = await ids('what does it do', {
-      entityRef: 'component:default/payments',
-    });
+    const about = await ids('what does it do', 'payments');
     expect(about[0]).toBe('payments');
     expect(about).not.toContain('ledger');
 
-    const unreadable = await ids('what does it do', {
-      entityRef: 'component:default/ledger',
-    });
-    expect(unreadable).not.toContain('ledger');
+    expect(await ids('what does it do', 'ledger')).not.toContain('ledger');
   });
 });
