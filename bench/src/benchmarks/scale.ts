@@ -92,7 +92,7 @@ async function recall(
   let found = 0;
   for (const q of queries) {
     const exact = new Set(await top(q, true));
-    found += (await top(q, false)).filter(id => exact.has(id)).length;
+    found += (await top(q, false)).filter((id: string) => exact.has(id)).length;
   }
   return found / (queries.length * 10);
 }

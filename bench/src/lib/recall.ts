@@ -17,6 +17,7 @@ export async function indexComplete(
   model: EmbeddingModel,
 ): Promise<boolean> {
   const name = planVectorIndex(model).index?.name;
+  if (!name) return false;
   const { rows } = await knex.raw(
     `SELECT i.indisvalid AND i.indisready AS ok FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = ?`,
     [name],
