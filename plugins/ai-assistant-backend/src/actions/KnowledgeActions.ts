@@ -17,9 +17,9 @@ import type { ChatService } from '../chat/ChatService';
 import { AnswerCollector, type CollectedAnswer } from '../chat/collectAnswer';
 import type { Retriever } from '../chat/Retriever';
 import { sectionUrl } from '../chat/sectionUrl';
-import type { IngestionStatusService } from '../service/IngestionStatusService';
+import type { IngestionStatusService } from '../ingestion/IngestionStatusService';
 import { parse } from '../service/parseInput';
-import type { RateLimiter } from '../service/RateLimiter';
+import type { RateLimiter } from '../chat/RateLimiter';
 import { requirePermission } from '../service/requirePermission';
 
 /** One passage `search-knowledge` found. */

@@ -23,7 +23,7 @@ import {
   type AiAssistantMetrics,
   noopMetrics,
 } from '../metrics/AiAssistantMetrics';
-import { audited } from '../service/audited';
+import { audited } from '../logging/audited';
 import { chatFailure, FAILURE_MESSAGES } from './failures';
 import type { ModelRouter } from './ModelRouter';
 import type { ChatEventSink } from './sse';

@@ -13,7 +13,7 @@ import { waitFor } from '../__testUtils__/chatBackend';
 import { IngestionRunStore } from '../database/IngestionRunStore';
 import { KnowledgeStore } from '../database/KnowledgeStore';
 import { EmbeddingsService } from '../embeddings/EmbeddingsService';
-import { runProgress } from '../service/IngestionStatusService';
+import { runProgress } from './IngestionStatusService';
 import { createChunker } from './chunking';
 import { IngestionPipeline } from './IngestionPipeline';
 import { IngestionService } from './IngestionService';

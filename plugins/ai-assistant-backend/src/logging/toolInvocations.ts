@@ -2,7 +2,6 @@ import type {
   AuditorService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import type { Request } from 'express';
 
 /** One tool call in progress; report how it ended. */
 export interface ToolInvocation {
@@ -23,20 +22,17 @@ export type ToolInvocationObserver = (call: {
 export function observeToolInvocations(options: {
   logger: LoggerService;
   auditor?: AuditorService;
-  request?: Request;
   userRef: string;
   conversationId: string;
   modelId: string;
 }): ToolInvocationObserver {
-  const { logger, auditor, request, userRef, conversationId, modelId } =
-    options;
+  const { logger, auditor, userRef, conversationId, modelId } = options;
   return async ({ name }) => {
     const meta = { tool: name, conversationId, modelId };
     const start = performance.now();
     logger.info('AI assistant tool call started', { ...meta, user: userRef });
     const event = await auditor?.createEvent({
       eventId: 'tool-invocation',
-      request,
       meta,
     });
     const durationMs = () => Math.round(performance.now() - start);

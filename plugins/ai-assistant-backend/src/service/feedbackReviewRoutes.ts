@@ -5,7 +5,7 @@ import {
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import type express from 'express';
 import type { ConversationStore } from '../database/ConversationStore';
-import { audited } from './audited';
+import { audited } from '../logging/audited';
 import { parse, rejectQuery, singleValues } from './parseInput';
 import type { PermissionGuard } from './requirePermission';
 

@@ -7,7 +7,7 @@ import express from 'express';
 import Router from 'express-promise-router';
 import type { AiAssistantMetrics } from '../metrics/AiAssistantMetrics';
 import { httpMetricsMiddleware } from '../metrics/httpMetrics';
-import { audited } from './audited';
+import { audited } from '../logging/audited';
 import { addChatRoutes, ChatRoutesOptions } from './chatRoutes';
 import { addFeedbackReviewRoutes } from './feedbackReviewRoutes';
 import type { HealthService } from '../healthcheck/HealthService';

@@ -5,7 +5,7 @@ import {
 } from '@ai-assistant/backstage-plugin-ai-assistant-common';
 import { InputError } from '@backstage/errors';
 import type express from 'express';
-import { audited } from './audited';
+import { audited } from '../logging/audited';
 import type { IngestionStatusService } from '../ingestion/IngestionStatusService';
 import { rejectQuery } from './parseInput';
 import type { PermissionGuard } from './requirePermission';

@@ -2,7 +2,6 @@ import type {
   AuditorService,
   AuditorServiceCreateEventOptions,
 } from '@backstage/backend-plugin-api';
-import type { Request } from 'express';
 import { toError } from '@backstage/errors';
 
 /**
@@ -24,20 +23,4 @@ export async function audited<T>(
   }
   await event?.success();
   return result;
-}
-
-/**
- * The auditor with every event attributed to the caller of `req` (user, IP, client), for the
- * chat classes, which know nothing of HTTP.
- */
-export function auditorFor(
-  auditor: AuditorService | undefined,
-  req: Request,
-): AuditorService | undefined {
-  return (
-    auditor && {
-      createEvent: options =>
-        auditor.createEvent({ ...options, request: options.request ?? req }),
-    }
-  );
 }
