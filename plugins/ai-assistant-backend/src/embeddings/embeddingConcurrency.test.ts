@@ -1,4 +1,4 @@
-import { createAzureOpenAiEmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-azure-open-ai';
+import { AzureOpenAiEmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-azure-open-ai';
 import {
   AzureOpenAiTestServer,
   startAzureOpenAiTestServer,
@@ -12,7 +12,7 @@ const texts = (count: number) =>
 
 /** Embeddings over a loopback Azure OpenAI; the provider leaves 429s to the service. */
 function serviceFor(server: AzureOpenAiTestServer, concurrency?: number) {
-  const provider = createAzureOpenAiEmbeddingsProvider({
+  const provider = new AzureOpenAiEmbeddingsProvider({
     deploymentName: 'text-embedding-3-small',
     endpoint: server.endpoint,
     apiKey: 'test-key',

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import {
-  createAzureOpenAiEmbeddingsProvider,
+  AzureOpenAiEmbeddingsProvider,
   readAzureOpenAiEmbeddingsConfig,
 } from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-azure-open-ai';
 import type {
@@ -108,7 +108,7 @@ describe.each(databases.eachId())('embeddings outage on %s', databaseId => {
 
   it('keeps the previous index intact and searchable when the embeddings provider dies mid-run, and the next run completes', async () => {
     const knex = await databases.init(databaseId);
-    const provider = createAzureOpenAiEmbeddingsProvider(
+    const provider = new AzureOpenAiEmbeddingsProvider(
       readAzureOpenAiEmbeddingsConfig(
         new ConfigReader({
           aiAssistant: {
