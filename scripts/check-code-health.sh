@@ -2,8 +2,8 @@
 # Code health checks: `bash scripts/check-code-health.sh [lint|prettier|api-reports]...`
 # (all three when none is named). npm test runs each on full runs as one test.
 #
-# - lint: `yarn lint:all`, every package's ESLint rules (`backstage-cli repo lint`). bench/ has
-#   no lint setup yet, so it is left out.
+# - lint: `yarn lint:all`, every package's ESLint rules (`backstage-cli repo lint`), bench/
+#   included (its `cli` role and lint script).
 # - prettier: `yarn prettier:check`, the whole repository except .prettierignore.
 # - api-reports: the API of every published package (plugins/*) against its committed
 #   report*.api.md. It reads the type declarations `yarn tsc` writes to dist-types/ (npm test

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { BENCH_SRC } from './lib/paths';
 
 /** One measured figure, with its target when it has one. */
 export interface Figure {
@@ -25,7 +26,7 @@ export function median(values: number[]): number {
 }
 
 /** Where every benchmark writes its figures. */
-export const RESULTS_DIR = path.resolve(__dirname, '..', 'results');
+export const RESULTS_DIR = path.resolve(BENCH_SRC, '..', 'results');
 
 /** What one benchmark wrote to `results/<benchmark>.json`. */
 export interface BenchmarkResult {
@@ -40,7 +41,9 @@ export interface BenchmarkResult {
 function row(f: Figure): string {
   const value =
     `${f.value.toLocaleString('en-US', { maximumFractionDigits: 3 })} ${f.unit}`.trim();
-  return `| ${f.name} | ${value} | ${f.target ?? ''} | ${f.met === undefined ? '' : f.met ? 'yes' : '**no**'} |`;
+  let met = '';
+  if (f.met !== undefined) met = f.met ? 'yes' : '**no**';
+  return `| ${f.name} | ${value} | ${f.target ?? ''} | ${met} |`;
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
+import { BENCH_SRC } from './lib/paths';
 import { combineReports } from './report';
 
 const BENCHMARKS: Record<string, string> = {
@@ -57,7 +58,7 @@ for (const name of named.length ? named : DEFAULT) {
   const started = Date.now();
   const { status } = spawnSync(
     process.execPath,
-    [...process.execArgv, path.join(__dirname, BENCHMARKS[name]), ...flags],
+    [...process.execArgv, path.join(BENCH_SRC, BENCHMARKS[name]), ...flags],
     { stdio: 'inherit' },
   );
   console.error(

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { startChatBench } from '../lib/chatBackend';
 import { main, quick } from '../lib/cli';
 import { settledMemory } from '../lib/memory';
+import { BENCH_SRC } from '../lib/paths';
 import { report } from '../report';
 
 const CONCURRENCY = quick ? 10 : 50;
@@ -24,7 +25,7 @@ main(async () => {
   });
   try {
     const client = fork(
-      path.join(__dirname, 'chatLoadClient.ts'),
+      path.join(BENCH_SRC, 'benchmarks', 'chatLoadClient.ts'),
       [
         JSON.stringify({
           base: bench.base,

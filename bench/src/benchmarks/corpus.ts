@@ -13,6 +13,7 @@ import type {
 import path from 'node:path';
 import { createBenchDatabase } from '../lib/database';
 import { main, numberOption, quick, since } from '../lib/cli';
+import { BENCH_SRC } from '../lib/paths';
 import { createBenchPipeline } from '../lib/pipeline';
 import { WorstIndexQuality } from '../lib/recall';
 import { median, report } from '../report';
@@ -26,7 +27,7 @@ const QUERIES = 40;
 // The shared generator lives outside the repository, next to the peer's figures.
 const GENERATOR =
   process.env.SYNTHETIC_DOCS ??
-  path.resolve(__dirname, '../../../../shared/bench/synthetic-docs.cjs');
+  path.resolve(BENCH_SRC, '../../../shared/bench/synthetic-docs.cjs');
 
 interface SyntheticDoc {
   content: string;

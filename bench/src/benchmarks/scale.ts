@@ -7,11 +7,11 @@
  * recall, to show what the quantized index saves and costs.
  * `--chunks N` sets the scale (default 1,000,000; 20,000 with --quick). Runs only when named.
  */
-import { KnowledgeStore } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/KnowledgeStore';
 import {
+  KnowledgeStore,
   planVectorIndex,
   type VectorIndexPlan,
-} from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorIndex';
+} from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import type { Knex } from 'knex';
 import { createBenchDatabase } from '../lib/database';
 import { main, numberOption, percentile, quick, since } from '../lib/cli';

@@ -12,7 +12,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { aiAssistantIngestorExtensionPoint } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import { aiAssistantModuleAzureOpenAiEmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-azure-open-ai';
 import aiAssistantModuleOllamaModelProvider from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-model-provider-ollama';
-import { aiAssistantPlugin } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/plugin';
+import aiAssistantPlugin from '@ai-assistant/backstage-plugin-ai-assistant-backend';
 import type { AddressInfo } from 'node:net';
 import { sendChat } from './chatClient';
 import { GeneratedIngestor } from './corpus';

@@ -1,4 +1,4 @@
-import { readSseEvents } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/__testUtils__/readSseEvents';
+import { readSseEvents } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import { mockCredentials } from '@backstage/backend-test-utils';
 
 /** What a chat request saw, timed at the client. */

@@ -1,6 +1,5 @@
 import knexFactory, { Knex } from 'knex';
-import { migrateUp } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/migrations';
-import { ensureVectorExtension } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorExtension';
+import { prepareKnowledgeDatabase } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 
 /** The Postgres + pgvector server the benchmarks create their databases on. */
 export const SERVER_URL =
@@ -53,9 +52,10 @@ export async function createBenchDatabase(
     await admin.destroy();
   }
   const knex = connect(name, options.poolMax);
-  await ensureVectorExtension(knex);
+  // Without migrations (a backend under test migrates its own), the backend also enables
+  // pgvector itself at startup.
   if (options.migrate !== false) {
-    await migrateUp(knex);
+    await prepareKnowledgeDatabase(knex);
   }
   const url = new URL(SERVER_URL);
   url.pathname = `/${name}`;

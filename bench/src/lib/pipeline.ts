@@ -1,12 +1,6 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
 import { createAzureOpenAiEmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-azure-open-ai';
-import { readAiAssistantConfig } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/config';
-import { IngestionRunStore } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/IngestionRunStore';
-import { KnowledgeStore } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/KnowledgeStore';
-import { EmbeddingsService } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/embeddings/EmbeddingsService';
-import { createChunker } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/ingestion/chunking';
-import { IngestionPipeline } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/ingestion/IngestionPipeline';
+import { createKnowledgeIngestion } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import type { Knex } from 'knex';
 
 /**
@@ -48,23 +42,9 @@ export function createBenchPipeline(
   endpoint: string,
   dimensions: number,
 ) {
-  const settings = readAiAssistantConfig(new ConfigReader({}));
-  const embeddings = new EmbeddingsService(
-    stubEmbeddingsProvider(endpoint, dimensions),
-  );
-  const store = KnowledgeStore.create({
+  return createKnowledgeIngestion({
     knex,
-    model: () => embeddings.getModel(),
-    weights: settings.retrieval,
-  });
-  const pipeline = new IngestionPipeline({
-    store,
-    runs: IngestionRunStore.create({ knex }),
-    embeddings,
-    chunker: createChunker(settings.chunking),
-    chunking: settings.chunking,
-    batchSize: settings.ingestion.batchSize,
+    provider: stubEmbeddingsProvider(endpoint, dimensions),
     logger: silentLogger,
   });
-  return { pipeline, store, embeddings };
 }

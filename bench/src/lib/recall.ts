@@ -2,7 +2,7 @@ import {
   nearestChunksSql,
   planVectorIndex,
   type EmbeddingModel,
-} from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorIndex';
+} from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import type { Knex } from 'knex';
 import type { Figure } from '../report';
 

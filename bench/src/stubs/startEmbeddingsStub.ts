@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import path from 'node:path';
+import { BENCH_SRC } from '../lib/paths';
 
 /** A running Azure OpenAI embeddings stub in a child process. */
 export interface EmbeddingsStub {
@@ -24,7 +25,7 @@ export async function startEmbeddingsStub(
   limits: { latencyMs?: number; requests?: number; windowMs?: number } = {},
 ): Promise<EmbeddingsStub> {
   const child = fork(
-    path.join(__dirname, 'embeddingsServer.ts'),
+    path.join(BENCH_SRC, 'stubs', 'embeddingsServer.ts'),
     [
       String(dimensions),
       String(limits.latencyMs ?? 0),

@@ -11,15 +11,16 @@
  * figures fall below the baseline by more than the tolerance. --config reads the chunking and
  * hybrid settings (`aiAssistant.storage.pgVector.*`) of app-config files.
  */
-import { openPglite } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/createKnowledgeDatabase';
-import { migrateUp } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/migrations';
-import { ensureVectorExtension } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/vectorExtension';
+import {
+  openPgliteKnowledgeDatabase,
+  prepareKnowledgeDatabase,
+  readAiAssistantConfig,
+} from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import knexFactory, { Knex } from 'knex';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigReader } from '@backstage/config';
-import { readAiAssistantConfig } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/config';
 import { parse as parseYaml } from 'yaml';
 import { parseArgs } from 'node:util';
 import { evaluate } from './evaluate';
@@ -68,11 +69,10 @@ async function readSettings(files: string[]) {
 
 async function openDatabase(url?: string): Promise<Knex> {
   if (!url) {
-    return openPglite();
+    return openPgliteKnowledgeDatabase();
   }
   const knex = knexFactory({ client: 'pg', connection: url });
-  await ensureVectorExtension(knex);
-  await migrateUp(knex);
+  await prepareKnowledgeDatabase(knex);
   const { rows } = await knex.raw('SELECT count(*) AS n FROM documents');
   if (Number(rows[0].n) > 0) {
     await knex.destroy();

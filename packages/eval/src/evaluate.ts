@@ -3,16 +3,10 @@ import { ConfigReader } from '@backstage/config';
 import { LocalEmbeddings } from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-local';
 import {
   AiAssistantSettings,
+  createKnowledgeIngestion,
   readAiAssistantConfig,
-} from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/config';
-import { IngestionRunStore } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/IngestionRunStore';
-import {
-  KnowledgeStore,
   SearchMode,
-} from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/database/KnowledgeStore';
-import { EmbeddingsService } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/embeddings/EmbeddingsService';
-import { createChunker } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/ingestion/chunking';
-import { IngestionPipeline } from '@ai-assistant/backstage-plugin-ai-assistant-backend/src/ingestion/IngestionPipeline';
+} from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import type { EmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-node';
 import type { Knex } from 'knex';
 import { FolderIngestor } from './FolderIngestor';
@@ -86,23 +80,10 @@ export async function evaluate(options: {
   const settings =
     options.settings ?? readAiAssistantConfig(new ConfigReader({}));
   const provider = options.provider ?? localEmbeddingsProvider();
-  const embeddings = new EmbeddingsService(provider);
-  const store = KnowledgeStore.create({
+  const { pipeline, store, embeddings } = createKnowledgeIngestion({
     knex: options.knex,
-    model: () => embeddings.getModel(),
-    weights: settings.retrieval,
-    textSearchConfig: settings.retrieval.textSearchConfig,
-  });
-  const pipeline = new IngestionPipeline({
-    store,
-    runs: IngestionRunStore.create({ knex: options.knex }),
-    embeddings,
-    chunker: createChunker(settings.chunking),
-    chunking: {
-      ...settings.chunking,
-      textSearchConfig: settings.retrieval.textSearchConfig,
-    },
-    batchSize: settings.ingestion.batchSize,
+    provider,
+    settings,
     logger: quietLogger,
   });
 

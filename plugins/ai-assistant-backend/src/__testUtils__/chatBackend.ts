@@ -30,7 +30,7 @@ import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { aiAssistantPlugin } from '../plugin';
 import { countingEmbeddingsProvider, FakeIngestor } from './fakes';
-import { readSseEvents } from './readSseEvents';
+import { readSseEvents } from '../testUtils/readSseEvents';
 
 /** A permission policy that records every request and denies the entities it is given. */
 export class RecordingPermissions implements PermissionsService {

@@ -1,6 +1,12 @@
-/** One Server-Sent Event of `POST /chat`: its `event` name and parsed JSON `data`. */
+/**
+ * One Server-Sent Event of `POST /chat`: its `event` name and parsed JSON `data`.
+ *
+ * @public
+ */
 export interface SseFrame {
+  /** The event's name, e.g. `conversation` or `done`. */
   type: string;
+  /** The event's `data:` line, parsed as JSON. */
   data: any;
 }
 
@@ -9,6 +15,8 @@ export interface SseFrame {
  * one single-line `data:` per frame, so this is all a test or benchmark client needs (the
  * frontend's SseParser handles the general format). Stopping the iteration early cancels
  * the body, which closes the request like a user pressing stop.
+ *
+ * @public
  */
 export async function* readSseEvents(
   body: AsyncIterable<Uint8Array>,
