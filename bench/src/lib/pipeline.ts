@@ -1,5 +1,5 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import { createAzureOpenAiEmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-azure-open-ai';
+import { AzureOpenAiEmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-azure-open-ai';
 import { createKnowledgeIngestion } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import type { Knex } from 'knex';
 
@@ -21,7 +21,7 @@ export const silentLogger: LoggerService = {
 
 /** The Azure OpenAI embeddings provider, as the module creates it, pointed at a stub. */
 export function stubEmbeddingsProvider(endpoint: string, dimensions: number) {
-  return createAzureOpenAiEmbeddingsProvider({
+  return new AzureOpenAiEmbeddingsProvider({
     deploymentName: 'text-embedding-3-small',
     endpoint,
     apiKey: 'bench',
