@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The release check CI runs after the tests: builds every publishable package, packs each one
-# and checks the tarballs (scripts/pack-packages.js), then installs the backend plugin's
-# tarballs into a scratch Backstage backend on PostgreSQL (scripts/check-packed-install.sh).
+# and checks the tarballs (scripts/pack-packages.js), then walks the deployment guide with all
+# of them in a scratch Backstage app and backend on PostgreSQL and runs the Dockerfile's stages
+# (scripts/check-packed-install.sh).
 # Needs the type declarations of `yarn tsc` (dist-types/) and
 # BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING.
 set -euo pipefail
