@@ -19,6 +19,8 @@
 # third config file when the test server or a free port needs it; nothing else is added.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=guide-check-lib.sh
+. "$root/scripts/guide-check-lib.sh"
 server="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:?set it to a PostgreSQL server with pgvector}"
 yarn=(node "$root/.yarn/releases/yarn-4.18.1.cjs")
 
@@ -47,7 +49,6 @@ step_done() {
   echo "image check: $1 took $(($(date +%s) - step_started))s" >&2
   step_started=$(date +%s)
 }
-free_port() { node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"; }
 
 # The image's CMD (exec form) and its HEALTHCHECK command, from the Dockerfile itself.
 dockerfile_json="$(node -e '
@@ -64,21 +65,11 @@ mapfile -t image_cmd < <(node -p 'JSON.parse(process.argv[1]).cmd.join("\n")' "$
 health_cmd="$(node -p 'JSON.parse(process.argv[1]).health' "$dockerfile_json")"
 
 # Loopback Azure OpenAI / Azure AI servers for the production config's endpoints.
-"$root/node_modules/.bin/tsx" "$root/scripts/check-guide-walk-stubs.ts" >"$scratch/stubs.json" 2>"$scratch/stubs.log" &
-stubs_pid=$!
-for _ in $(seq 1 60); do
-  [ -s "$scratch/stubs.json" ] && break
-  kill -0 "$stubs_pid" 2>/dev/null || { cat "$scratch/stubs.log" >&2; fail "the loopback model servers did not start"; }
-  sleep 0.5
-done
+start_model_stubs
 azure="$(node -p "require('$scratch/stubs.json').azure")"
 
 # The guide's `docker run -e ...` variables (docs/deployment.md, "Docker").
-while IFS='=' read -r key value; do export "$key=$value"; done < <(node -e '
-  const u = new URL(process.argv[1]);
-  console.log(`POSTGRES_HOST=${u.hostname}\nPGPORT_TEST=${u.port || 5432}`);
-  console.log(`POSTGRES_USER=${decodeURIComponent(u.username)}\nPOSTGRES_PASSWORD=${decodeURIComponent(u.password)}`);
-' "$server")
+export_postgres_env "$server" PGPORT_TEST
 export POSTGRES_DB="${prefix}backstage"
 export AZURE_OPENAI_ENDPOINT="$azure" AZURE_OPENAI_API_KEY=guide-walk-key
 export AZURE_AI_ENDPOINT="$azure/openai/deployments/gpt-4o" AZURE_AI_API_KEY=guide-walk-key

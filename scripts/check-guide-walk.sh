@@ -28,6 +28,8 @@
 # step took.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=guide-check-lib.sh
+. "$root/scripts/guide-check-lib.sh"
 tarballs="$(cd "${1:?usage: check-guide-walk.sh <tarball-dir>}" && pwd)"
 server="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:?set it to a PostgreSQL server with pgvector}"
 yarn=(node "$root/.yarn/releases/yarn-4.18.1.cjs")
@@ -70,26 +72,16 @@ step_done() {
 }
 
 # The guide's database block reads POSTGRES_* variables; these come from the test server's URL.
-while IFS='=' read -r key value; do export "$key=$value"; done < <(node -e '
-  const u = new URL(process.argv[1]);
-  console.log(`POSTGRES_HOST=${u.hostname}\nPOSTGRES_PORT=${u.port || 5432}`);
-  console.log(`POSTGRES_USER=${decodeURIComponent(u.username)}\nPOSTGRES_PASSWORD=${decodeURIComponent(u.password)}`);
-' "$server")
+export_postgres_env "$server" POSTGRES_PORT
 export POSTGRES_DB="${prefix}backstage"
 # The guide's psql/pg_dump commands with `-h` and `-p` added, as docs/deployment.md says.
 export PGHOST="$POSTGRES_HOST" PGPORT="$POSTGRES_PORT" PGPASSWORD="$POSTGRES_PASSWORD"
 
 # Loopback Azure OpenAI / Azure AI and Ollama servers (the project's test servers).
-"$root/node_modules/.bin/tsx" "$root/scripts/check-guide-walk-stubs.ts" >"$scratch/stubs.json" 2>"$scratch/stubs.log" &
-stubs_pid=$!
-for _ in $(seq 1 60); do
-  [ -s "$scratch/stubs.json" ] && break
-  kill -0 "$stubs_pid" 2>/dev/null || { cat "$scratch/stubs.log" >&2; fail "the loopback model servers did not start"; }
-  sleep 0.5
-done
+start_model_stubs
 azure="$(node -p "require('$scratch/stubs.json').azure")"
 ollama="$(node -p "require('$scratch/stubs.json').ollama")"
-port="$(node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})")"
+port="$(free_port)"
 
 # Steps 1-3: the scratch app's files, and which tarballs step 1 adds to which workspace.
 node "$root/scripts/check-guide-walk.js" "$tarballs" "$scratch/app" >"$scratch/adds.json"
