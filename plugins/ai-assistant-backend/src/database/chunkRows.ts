@@ -2,13 +2,27 @@ import type { Knex } from 'knex';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import { chunkTsv, keywordSource } from './keywordIndex';
+import {
+  chunkTsv,
+  countTerms,
+  keywordSource,
+  type TermCounts,
+} from './keywordIndex';
 import type { DocumentRow, EmbeddingRow } from './knowledgeRows';
 import type { Vector } from './knowledgeTypes';
 import { vectorBinary, vectorText } from './vectorCodec';
 
 /** Chunks per INSERT statement on the embedded database; see insertChunkRows. */
 const INSERT_ROWS = 100;
+
+/** Inserts the load table's rows into `embeddings`, with the guards of their documents. */
+const LOAD_INSERT = `
+  INSERT INTO embeddings (source, document_id, chunk_index, content, content_hash, metadata,
+                          entity_ref, entity_refs, embedding, embedding_model, tsv)
+  SELECT l.source, l.document_id, l.chunk_index, l.content, l.content_hash, l.metadata::jsonb,
+         d.entity_ref, d.entity_refs, l.embedding, ?, to_tsvector(?::regconfig, l.keyword)
+    FROM chunk_load l
+    JOIN documents d ON d.source = l.source AND d.document_id = l.document_id`;
 
 /** Connections that have the temporary `chunk_load` table (it lives as long as they do). */
 const withLoadTable = new WeakSet<object>();
@@ -30,22 +44,33 @@ export interface ChunkRow {
 /**
  * Inserts chunk rows of documents already written in this transaction (their guards are read
  * from `documents`); call it once per transaction, as the load table empties only at commit.
- * On Postgres the rows go through one binary COPY into a temporary
- * table and one INSERT … SELECT that computes the keyword index (`tsv`) in the server: no
- * statement text of 20 KB per vector to build and parse, no round trip per chunk. The
+ * Returns how many of the new chunks contain each lexeme (`''`: how many chunks), for the
+ * keyword index's term counts, when asked to count them. On Postgres the rows go through
+ * one binary COPY into a temporary table and one INSERT … SELECT that computes the keyword index (`tsv`) in the server: no
+ * statement text of 20 KB per vector to build and parse, no round trip per chunk, and the
+ * term counts come from the rows as they are inserted instead of reading them back. The
  * embedded database (PGlite) has no COPY from a client stream, so there the rows go in
  * multi-row INSERTs.
  */
 export async function insertChunkRows(
   trx: Knex.Transaction,
   rows: ChunkRow[],
-  modelKey: string,
-  textSearchConfig: string,
-): Promise<void> {
-  if (rows.length === 0) return;
+  options: {
+    modelKey: string;
+    textSearchConfig: string;
+    /** Whether to count terms; when not, the result is empty. */
+    countTerms: boolean;
+  },
+): Promise<TermCounts> {
+  const { modelKey, textSearchConfig } = options;
+  if (rows.length === 0) return new Map();
   if (trx.client.config.client !== 'pg') {
     await insertRows(trx, rows, modelKey, textSearchConfig);
-    return;
+    return options.countTerms
+      ? countTerms(trx, rows[0].source, [
+          ...new Set(rows.map(row => row.documentId)),
+        ])
+      : new Map();
   }
   const connection = await trx.client.acquireConnection();
   if (!withLoadTable.has(connection)) {
@@ -62,15 +87,20 @@ export async function insertChunkRows(
     Readable.from(copyRecords(rows)),
     connection.query(copyFrom('COPY chunk_load FROM STDIN (FORMAT binary)')),
   );
-  await trx.raw(
-    `INSERT INTO embeddings (source, document_id, chunk_index, content, content_hash, metadata,
-                             entity_ref, entity_refs, embedding, embedding_model, tsv)
-     SELECT l.source, l.document_id, l.chunk_index, l.content, l.content_hash, l.metadata::jsonb,
-            d.entity_ref, d.entity_refs, l.embedding, ?, to_tsvector(?::regconfig, l.keyword)
-       FROM chunk_load l
-       JOIN documents d ON d.source = l.source AND d.document_id = l.document_id`,
+  if (!options.countTerms) {
+    await trx.raw(LOAD_INSERT, [modelKey, textSearchConfig]);
+    return new Map();
+  }
+  const { rows: terms } = await trx.raw<{
+    rows: Array<{ lexeme: string; chunks: number }>;
+  }>(
+    `WITH inserted AS (${LOAD_INSERT} RETURNING tsv)
+     SELECT u.lexeme, count(*)::int AS chunks FROM inserted i, unnest(i.tsv) u GROUP BY u.lexeme
+     UNION ALL
+     SELECT '', count(*)::int FROM inserted`,
     [modelKey, textSearchConfig],
   );
+  return new Map(terms.map(row => [row.lexeme, row.chunks]));
 }
 
 async function insertRows(
@@ -113,12 +143,19 @@ async function insertRows(
 
 const NULL_FIELD = -1;
 
-/** The rows in Postgres's binary COPY format, a buffer per row so memory stays flat. */
+/**
+ * COPY data is sent in pieces of about this size: one socket write per row (~5 KB at 768
+ * dimensions) made the kernel writes most of Node's work and woke the server per row.
+ */
+const COPY_PIECE_BYTES = 256 * 1024;
+
+/** The rows in Postgres's binary COPY format, in pieces of ~COPY_PIECE_BYTES so memory stays flat. */
 function* copyRecords(rows: ChunkRow[]): Generator<Buffer> {
   const header = Buffer.alloc(19);
   header.write('PGCOPY\n\xff\r\n\0', 0, 'latin1');
   // Flags and header extension length stay 0.
-  yield header;
+  let piece: Buffer[] = [header];
+  let pieceBytes = header.length;
   for (const row of rows) {
     const fields: Array<Buffer | null> = [
       Buffer.from(row.source),
@@ -130,14 +167,24 @@ function* copyRecords(rows: ChunkRow[]): Generator<Buffer> {
       vectorBinary(row.embedding),
       Buffer.from(keywordSource(row.keywordFields)),
     ];
-    const parts: Buffer[] = [int2(fields.length)];
+    piece.push(int2(fields.length));
+    pieceBytes += 2;
     for (const field of fields) {
-      parts.push(int4(field ? field.length : NULL_FIELD));
-      if (field) parts.push(field);
+      piece.push(int4(field ? field.length : NULL_FIELD));
+      pieceBytes += 4;
+      if (field) {
+        piece.push(field);
+        pieceBytes += field.length;
+      }
     }
-    yield Buffer.concat(parts);
+    if (pieceBytes >= COPY_PIECE_BYTES) {
+      yield Buffer.concat(piece, pieceBytes);
+      piece = [];
+      pieceBytes = 0;
+    }
   }
-  yield int2(-1);
+  piece.push(int2(-1));
+  yield Buffer.concat(piece);
 }
 
 function int2(value: number): Buffer {

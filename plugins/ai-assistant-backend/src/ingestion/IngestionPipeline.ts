@@ -144,9 +144,12 @@ export class IngestionPipeline {
         progress: new RunProgress(runs, runId, counts),
         fail: unsee,
       };
+      // Terms a run that stopped in the middle of a bulk load (a crash) left uncounted.
+      await store.countDeferredTerms(ingestor.id);
       const known = await store.getDocumentStates(ingestor.id);
       bulk = new BulkLoad(
         store,
+        ingestor.id,
         BulkLoad.isCandidate(known, modelKey, reembed),
         log,
       );
@@ -345,6 +348,8 @@ export class IngestionPipeline {
     // Postgres writes these while the next documents are chunked and embedded; one write at
     // a time is in flight, so memory holds at most two flushes' chunks.
     await state.writing;
+    const bulk = state.bulk;
+    const chunks = prepared.reduce((sum, list) => sum + list.length, 0);
     state.writing = writeBatch(
       store,
       state.source,
@@ -365,7 +370,8 @@ export class IngestionPipeline {
       })),
       (documentId, error) =>
         state.fail(documentId, `could not be stored: ${errorMessage(error)}`),
-    );
+      { deferTermCounts: bulk?.defersTermCounts },
+    ).then(() => bulk?.afterWrite(chunks));
     // Awaited by the next flush or the run's end; until then, a failure must not go unheard.
     state.writing.catch(() => undefined);
   }

@@ -23,6 +23,7 @@ export async function writeBatch(
   source: string,
   ready: ReadyDocument[],
   skip: (documentId: string, error: unknown) => void,
+  options?: { deferTermCounts?: boolean },
 ): Promise<void> {
   const groups = Array.from(
     { length: Math.min(CONCURRENT_WRITES, ready.length) },
@@ -30,14 +31,14 @@ export async function writeBatch(
   );
   const writeGroup = async (group: ReadyDocument[]) => {
     try {
-      await store.writeDocuments(source, group);
+      await store.writeDocuments(source, group, options);
       return;
     } catch (error) {
       if (!isDocumentDataError(error)) throw error;
     }
     for (const item of group) {
       try {
-        await store.writeDocuments(source, [item]);
+        await store.writeDocuments(source, [item], options);
       } catch (error) {
         if (!isDocumentDataError(error)) throw error;
         skip(item.document.documentId, error);
