@@ -5,7 +5,7 @@
  * many calls were rejected twice in a row. The provider leaves 429s to the service
  * (maxRetries 0), which halves its concurrency and waits as told.
  */
-import { EmbeddingsService } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
+import { createEmbeddingsService } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import { main, quick, since } from '../lib/cli';
 import { stubEmbeddingsProvider } from '../lib/pipeline';
 import { report } from '../report';
@@ -29,7 +29,7 @@ main(async () => {
     windowMs: WINDOW_MS,
   });
   try {
-    const embeddings = new EmbeddingsService(
+    const embeddings = createEmbeddingsService(
       stubEmbeddingsProvider(stub.endpoint, 64),
     );
     const texts = Array.from(

@@ -8,7 +8,7 @@
  * `--chunks N` sets the scale (default 1,000,000; 20,000 with --quick). Runs only when named.
  */
 import {
-  KnowledgeStore,
+  createKnowledgeStore,
   planVectorIndex,
   type VectorIndexPlan,
 } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
@@ -129,7 +129,7 @@ main(async () => {
   const figures: Figure[] = [];
   const label = CHUNKS.toLocaleString('en-US');
   try {
-    const store = KnowledgeStore.create({ knex: db.knex, model: MODEL });
+    const store = createKnowledgeStore({ knex: db.knex, model: MODEL });
     const vectors = new LatentVectors(DIMENSIONS);
     await store.prepareModel();
     if (!(await store.beginBulkLoad())) throw new Error('no bulk load');

@@ -7,8 +7,8 @@
  */
 import {
   chunkTsv,
+  createKnowledgeStore,
   embeddingModelKey,
-  KnowledgeStore,
 } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
@@ -102,13 +102,13 @@ async function measure(size: number): Promise<Figure[]> {
     let start = performance.now();
     await bulkLoad(knex, size, vectors);
     console.error(`${size}: loaded in ${Math.round(since(start))} ms`);
-    const store = KnowledgeStore.create({
+    const store = createKnowledgeStore({
       knex,
       model: MODEL,
       textSearchConfig: TEXT_SEARCH_CONFIG,
     });
     // With the text leg weighted 0, the store's own ranking is its indexed vector leg's.
-    const vectorOnly = KnowledgeStore.create({
+    const vectorOnly = createKnowledgeStore({
       knex,
       model: MODEL,
       textSearchConfig: TEXT_SEARCH_CONFIG,

@@ -14,7 +14,7 @@
 import {
   openPgliteKnowledgeDatabase,
   prepareKnowledgeDatabase,
-  readAiAssistantConfig,
+  readKnowledgeSettings,
 } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import knexFactory, { Knex } from 'knex';
 import { existsSync } from 'node:fs';
@@ -64,7 +64,7 @@ async function readSettings(files: string[]) {
       context: file,
     })),
   );
-  return readAiAssistantConfig(ConfigReader.fromConfigs(configs));
+  return readKnowledgeSettings(ConfigReader.fromConfigs(configs));
 }
 
 async function openDatabase(url?: string): Promise<Knex> {

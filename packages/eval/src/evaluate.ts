@@ -2,9 +2,9 @@ import type { LoggerService } from '@backstage/backend-plugin-api';
 import { ConfigReader } from '@backstage/config';
 import { LocalEmbeddings } from '@ai-assistant/backstage-plugin-ai-assistant-backend-module-embeddings-provider-local';
 import {
-  AiAssistantSettings,
   createKnowledgeIngestion,
-  readAiAssistantConfig,
+  KnowledgeSettings,
+  readKnowledgeSettings,
   SearchMode,
 } from '@ai-assistant/backstage-plugin-ai-assistant-backend/testUtils';
 import type { EmbeddingsProvider } from '@ai-assistant/backstage-plugin-ai-assistant-node';
@@ -74,11 +74,11 @@ export async function evaluate(options: {
   corpusDir: string;
   questions: EvalQuestion[];
   /** `aiAssistant.*` settings; the defaults of an empty config when left out. */
-  settings?: AiAssistantSettings;
+  settings?: KnowledgeSettings;
   provider?: EmbeddingsProvider;
 }): Promise<EvalReport> {
   const settings =
-    options.settings ?? readAiAssistantConfig(new ConfigReader({}));
+    options.settings ?? readKnowledgeSettings(new ConfigReader({}));
   const provider = options.provider ?? localEmbeddingsProvider();
   const { pipeline, store, embeddings } = createKnowledgeIngestion({
     knex: options.knex,
