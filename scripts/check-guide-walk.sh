@@ -197,24 +197,28 @@ mkdir "$scratch/run"
 tar xzf packages/backend/dist/bundle.tar.gz -C "$scratch/run"
 ln -s "$scratch/app/node_modules" "$scratch/run/node_modules"
 cp app-config.yaml "$scratch/run/"
-# Waits for GET /healthcheck to answer the healthcheck module's `200 {"status":"ok"}`. Every
-# answer before that is logged: a backend that serves the app answers unknown paths with its
-# index.html (200), so a plain status check could pass before the module's route exists.
+# Waits for GET /healthcheck to answer the healthcheck module's `200 {"status":"ok"}`, logging
+# every answer before that. Any other 200 fails the walk: a backend that serves the app answers
+# paths it does not know with its index.html and 200, so a Kubernetes readiness probe would take
+# a still starting backend as ready. The module mounts its route before any plugin starts
+# (aiAssistantModuleHealthcheck's root service), so this must never happen.
 start_backend() {
   (cd "$scratch/run" && NODE_ENV=production exec node packages/backend --config app-config.yaml >>"$scratch/backend.log" 2>&1) &
   backend_pid=$!
-  local answer=""
+  local answer="" body=""
+  : >"$scratch/healthcheck.log"
   for _ in $(seq 1 180); do
     kill -0 "$backend_pid" 2>/dev/null || break
+    rm -f "$scratch/healthcheck.body"
     answer="$(curl -s -o "$scratch/healthcheck.body" -w '%{http_code} %{content_type}' "http://127.0.0.1:$port/healthcheck" || true)"
-    echo "$(date +%T) $answer $(head -c 80 "$scratch/healthcheck.body" 2>/dev/null | tr -d '\n')" >>"$scratch/healthcheck.log"
-    if [ "${answer%% *}" = 200 ] && grep -q '"status":"ok"' "$scratch/healthcheck.body"; then
-      if grep -q '^[0-9:]* 200 text/html' "$scratch/healthcheck.log"; then
-        echo "guide walk: WARNING: GET /healthcheck answered 200 with the app's index.html while the backend started, before the healthcheck module's route existed:" >&2
-        grep '^[0-9:]* 200 text/html' "$scratch/healthcheck.log" | head -3 >&2
-      fi
-      : >"$scratch/healthcheck.log"
-      return 0
+    body="$(head -c 200 "$scratch/healthcheck.body" 2>/dev/null | tr -d '\n' || true)"
+    echo "$(date +%T) $answer $body" >>"$scratch/healthcheck.log"
+    if [ "${answer%% *}" = 200 ]; then
+      case "$answer ${body//[[:space:]]/}" in
+        '200 application/json'*' {"status":"ok"}') return 0 ;;
+      esac
+      cat "$scratch/healthcheck.log" >&2
+      fail "GET /healthcheck answered 200 with something other than the healthcheck module's {\"status\":\"ok\"} while the backend started (a readiness probe would have sent it traffic): $answer $body"
     fi
     sleep 1
   done

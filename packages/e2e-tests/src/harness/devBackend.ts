@@ -30,11 +30,25 @@ export interface DevBackend {
   stop(): Promise<void>;
 }
 
+/** Whether a 200 from `/healthcheck` is the healthcheck module's `{"status":"ok"}`. */
+function isHealthcheckOk(res: Response, body: string): boolean {
+  if (!res.headers.get('content-type')?.startsWith('application/json')) {
+    return false;
+  }
+  try {
+    const json = JSON.parse(body);
+    return Object.keys(json).length === 1 && json.status === 'ok';
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Starts packages/backend as `yarn start` does (TypeScript through Backstage's node transform,
  * NODE_ENV=development), but without the file watcher, on a free port, with app-config.yaml
- * and `config` layered on top; resolves once `/healthcheck` answers 200. The app-backend plugin
- * serves packages/app/dist, so the built app and the API share the port, as in production.
+ * and `config` layered on top; resolves once `/healthcheck` answers `200 {"status":"ok"}` (any
+ * other 200 is an error). The app-backend plugin serves packages/app/dist, so the built app
+ * and the API share the port, as in production.
  */
 export async function startDevBackend(
   config: Record<string, unknown>,
@@ -115,12 +129,25 @@ export async function startDevBackend(
           return 'exited';
         }
         const res = await fetch(`${baseUrl}/healthcheck`);
-        return res.ok ? 'ready' : undefined;
+        if (!res.ok) {
+          return undefined; // 503 while starting
+        }
+        // Only the healthcheck module's JSON means ready; the app-backend answers unknown paths
+        // with index.html and 200, which must never reach /healthcheck.
+        const body = await res.text();
+        return isHealthcheckOk(res, body)
+          ? 'ready'
+          : `GET /healthcheck answered ${res.status} ${res.headers.get('content-type')} ${body.slice(0, 200)}`;
       },
       { timeoutMs: 90_000, intervalMs: 500 },
     );
     if (outcome === 'exited') {
       throw new Error('The dev backend exited during startup');
+    }
+    if (outcome !== 'ready') {
+      throw new Error(
+        `${outcome}, not the healthcheck module's {"status":"ok"}`,
+      );
     }
   } catch (error) {
     await stop();

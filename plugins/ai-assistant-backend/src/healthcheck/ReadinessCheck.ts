@@ -17,7 +17,28 @@ export interface Readiness {
 const MIGRATIONS_TABLE = 'ai_assistant_knex_migrations';
 const MIGRATION_FILE = /\.(c?js|ts)$/;
 
-function notReady(message: string): Readiness {
+/**
+ * Backstage's own readiness as a `/healthcheck` answer: `503` with Backstage's message while
+ * the backend starts or shuts down (expected, and Backstage logs both), undefined once ready.
+ */
+export async function backendNotReady(
+  rootHealth: RootHealthService,
+): Promise<Readiness | undefined> {
+  const { status, payload } = await rootHealth.getReadiness();
+  if (status === 200) {
+    return undefined;
+  }
+  const message =
+    payload && typeof payload === 'object' && !Array.isArray(payload)
+      ? payload.message
+      : undefined;
+  return notReady(
+    typeof message === 'string' ? message : 'Backend is not ready',
+  );
+}
+
+/** A `503` answer saying why the backend should get no traffic. */
+export function notReady(message: string): Readiness {
   return { status: 503, body: { status: 'error', message } };
 }
 
@@ -77,17 +98,9 @@ export class ReadinessCheck {
   }
 
   async #check(): Promise<Readiness> {
-    const backend = await this.#options.rootHealth.getReadiness();
-    if (backend.status !== 200) {
-      // Starting or shutting down: expected, and Backstage logs both.
-      const payload = backend.payload;
-      const message =
-        payload && typeof payload === 'object' && !Array.isArray(payload)
-          ? payload.message
-          : undefined;
-      return notReady(
-        typeof message === 'string' ? message : 'Backend is not ready',
-      );
+    const backend = await backendNotReady(this.#options.rootHealth);
+    if (backend) {
+      return backend;
     }
     const problem = await this.#databaseProblem();
     if (problem) {
