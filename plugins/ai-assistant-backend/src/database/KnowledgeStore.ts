@@ -136,23 +136,10 @@ export class KnowledgeStore {
 
   /**
    * Replaces documents of one ingestor and all of their chunks in one transaction (all or
-   * nothing: when one document's data is refused, none is written); with `deferTermCounts`,
-   * their terms join the keyword index's counts at countDeferredTerms. See KnowledgeWriter.
+   * nothing: when one document's data is refused, none is written); see KnowledgeWriter.
    */
-  writeDocuments(
-    source: string,
-    batch: DocumentWrite[],
-    options?: { deferTermCounts?: boolean },
-  ): Promise<void> {
-    return this.writer.writeDocuments(source, batch, options);
-  }
-
-  /**
-   * Counts the terms of the source's documents written with `deferTermCounts` into the
-   * keyword index (see KnowledgeWriter). Returns how many documents it counted.
-   */
-  countDeferredTerms(source: string): Promise<number> {
-    return this.writer.countDeferredTerms(source);
+  writeDocuments(source: string, batch: DocumentWrite[]): Promise<void> {
+    return this.writer.writeDocuments(source, batch);
   }
 
   /**

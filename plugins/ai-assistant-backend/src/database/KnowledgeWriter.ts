@@ -93,51 +93,38 @@ export class KnowledgeWriter {
   /**
    * Replaces documents of one ingestor and all of their chunks in one transaction, in a
    * fixed number of statements whatever their count (see insertChunkRows), and updates the
-   * keyword index's term counts by the difference, or, with `deferTermCounts`, leaves the
-   * new chunks' terms to countDeferredTerms. All or nothing: when one document's data is
-   * refused, none is written.
+   * keyword index's term counts by the difference. All or nothing: when one document's data
+   * is refused, none is written.
    */
-  async writeDocuments(
-    source: string,
-    batch: DocumentWrite[],
-    options: { deferTermCounts?: boolean } = {},
-  ): Promise<void> {
+  async writeDocuments(source: string, batch: DocumentWrite[]): Promise<void> {
     if (batch.length === 0) return;
     const { key: modelKey } = await this.model();
-    const deferred = options.deferTermCounts === true;
     const ids = batch.map(({ document }) => document.documentId);
     await this.knex.transaction(async trx => {
       // Only documents stored before have chunks to count out and delete: none, on a first
-      // ingestion, and two statements fewer per write. Locked, so that a count of deferred
-      // terms at the same moment cannot count chunks this write is about to delete.
-      const replaced = await trx<DocumentRow>('documents')
-        .where({ source })
-        .whereIn('document_id', ids)
-        .select('document_id', 'terms_counted')
-        .forUpdate();
+      // ingestion, and two statements fewer per write.
+      const replaced = (
+        await trx<DocumentRow>('documents')
+          .where({ source })
+          .whereIn('document_id', ids)
+          .select('document_id')
+      ).map(row => row.document_id);
       await trx<DocumentRow>('documents')
         .insert(
-          batch.map(({ document, chunks }) => ({
-            ...documentRow(source, document, chunks, modelKey, trx),
-            terms_counted: !deferred,
-          })),
+          batch.map(({ document, chunks }) =>
+            documentRow(source, document, chunks, modelKey, trx),
+          ),
         )
         .onConflict(['source', 'document_id'])
         .merge();
-      const counted = replaced
-        .filter(row => row.terms_counted)
-        .map(row => row.document_id);
       const removed =
-        counted.length > 0
-          ? await countTerms(trx, source, counted)
+        replaced.length > 0
+          ? await countTerms(trx, source, replaced)
           : new Map<string, number>();
       if (replaced.length > 0) {
         await trx<EmbeddingRow>('embeddings')
           .where({ source })
-          .whereIn(
-            'document_id',
-            replaced.map(row => row.document_id),
-          )
+          .whereIn('document_id', replaced)
           .delete();
       }
       const added = await insertChunkRows(
@@ -162,31 +149,10 @@ export class KnowledgeWriter {
             },
           })),
         ),
-        {
-          modelKey,
-          textSearchConfig: this.textSearchConfig,
-          countTerms: !deferred,
-        },
+        modelKey,
+        this.textSearchConfig,
       );
       await applyTermCounts(trx, termDelta(added, removed));
-    });
-  }
-
-  /**
-   * Adds the chunks of the source's documents written with `deferTermCounts` to the keyword
-   * index's term counts, in one transaction. Returns how many documents it counted.
-   */
-  async countDeferredTerms(source: string): Promise<number> {
-    return this.knex.transaction(async trx => {
-      const ids = (
-        await trx<DocumentRow>('documents')
-          .where({ source, terms_counted: false })
-          .update({ terms_counted: true }, ['document_id'])
-      ).map(row => row.document_id);
-      if (ids.length > 0) {
-        await applyTermCounts(trx, await countTerms(trx, source, ids));
-      }
-      return ids.length;
     });
   }
 
@@ -199,18 +165,14 @@ export class KnowledgeWriter {
     keep: ReadonlySet<string>,
   ): Promise<{ documents: number; chunks: number }> {
     const deleted = await this.knex.transaction(async trx => {
-      const goneRows = await trx<DocumentRow>('documents')
-        .where({ source })
-        .whereNot(trx.raw('document_id = ANY(?)', [[...keep]]))
-        .select('document_id', 'terms_counted')
-        .forUpdate();
-      if (goneRows.length === 0) return [];
-      const gone = goneRows.map(row => row.document_id);
-      const removed = await countTerms(
-        trx,
-        source,
-        goneRows.filter(row => row.terms_counted).map(row => row.document_id),
-      );
+      const gone = (
+        await trx<DocumentRow>('documents')
+          .where({ source })
+          .whereNot(trx.raw('document_id = ANY(?)', [[...keep]]))
+          .select('document_id')
+      ).map(row => row.document_id);
+      if (gone.length === 0) return [];
+      const removed = await countTerms(trx, source, gone);
       // Chunks go with their document (ON DELETE CASCADE); chunk_count says how many.
       const rows: Array<Pick<DocumentRow, 'chunk_count'>> =
         await trx<DocumentRow>('documents')

@@ -45,7 +45,7 @@ export interface ChunkRow {
  * Inserts chunk rows of documents already written in this transaction (their guards are read
  * from `documents`); call it once per transaction, as the load table empties only at commit.
  * Returns how many of the new chunks contain each lexeme (`''`: how many chunks), for the
- * keyword index's term counts, when asked to count them. On Postgres the rows go through
+ * keyword index's term counts. On Postgres the rows go through
  * one binary COPY into a temporary table and one INSERT … SELECT that computes the keyword index (`tsv`) in the server: no
  * statement text of 20 KB per vector to build and parse, no round trip per chunk, and the
  * term counts come from the rows as they are inserted instead of reading them back. The
@@ -55,22 +55,15 @@ export interface ChunkRow {
 export async function insertChunkRows(
   trx: Knex.Transaction,
   rows: ChunkRow[],
-  options: {
-    modelKey: string;
-    textSearchConfig: string;
-    /** Whether to count terms; when not, the result is empty. */
-    countTerms: boolean;
-  },
+  modelKey: string,
+  textSearchConfig: string,
 ): Promise<TermCounts> {
-  const { modelKey, textSearchConfig } = options;
   if (rows.length === 0) return new Map();
   if (trx.client.config.client !== 'pg') {
     await insertRows(trx, rows, modelKey, textSearchConfig);
-    return options.countTerms
-      ? countTerms(trx, rows[0].source, [
-          ...new Set(rows.map(row => row.documentId)),
-        ])
-      : new Map();
+    return countTerms(trx, rows[0].source, [
+      ...new Set(rows.map(row => row.documentId)),
+    ]);
   }
   const connection = await trx.client.acquireConnection();
   if (!withLoadTable.has(connection)) {
@@ -87,10 +80,6 @@ export async function insertChunkRows(
     Readable.from(copyRecords(rows)),
     connection.query(copyFrom('COPY chunk_load FROM STDIN (FORMAT binary)')),
   );
-  if (!options.countTerms) {
-    await trx.raw(LOAD_INSERT, [modelKey, textSearchConfig]);
-    return new Map();
-  }
   const { rows: terms } = await trx.raw<{
     rows: Array<{ lexeme: string; chunks: number }>;
   }>(

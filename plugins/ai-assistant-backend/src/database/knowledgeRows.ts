@@ -18,8 +18,6 @@ export interface DocumentRow {
   metadata: JsonObject | string;
   source_updated_at: Date | null;
   ingested_at: Date;
-  /** Whether the document's chunks are in `keyword_terms` (see KnowledgeWriter.countDeferredTerms). */
-  terms_counted: boolean;
 }
 
 /** A row of `embeddings`: one chunk with its vector (pgvector's text form when written). */

@@ -144,12 +144,9 @@ export class IngestionPipeline {
         progress: new RunProgress(runs, runId, counts),
         fail: unsee,
       };
-      // Terms a run that stopped in the middle of a bulk load (a crash) left uncounted.
-      await store.countDeferredTerms(ingestor.id);
       const known = await store.getDocumentStates(ingestor.id);
       bulk = new BulkLoad(
         store,
-        ingestor.id,
         BulkLoad.isCandidate(known, modelKey, reembed),
         log,
       );
@@ -348,8 +345,6 @@ export class IngestionPipeline {
     // Postgres writes these while the next documents are chunked and embedded; one write at
     // a time is in flight, so memory holds at most two flushes' chunks.
     await state.writing;
-    const bulk = state.bulk;
-    const chunks = prepared.reduce((sum, list) => sum + list.length, 0);
     state.writing = writeBatch(
       store,
       state.source,
@@ -370,8 +365,7 @@ export class IngestionPipeline {
       })),
       (documentId, error) =>
         state.fail(documentId, `could not be stored: ${errorMessage(error)}`),
-      { deferTermCounts: bulk?.defersTermCounts },
-    ).then(() => bulk?.afterWrite(chunks));
+    );
     // Awaited by the next flush or the run's end; until then, a failure must not go unheard.
     state.writing.catch(() => undefined);
   }

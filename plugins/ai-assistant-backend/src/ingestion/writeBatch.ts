@@ -23,7 +23,6 @@ export async function writeBatch(
   source: string,
   ready: ReadyDocument[],
   skip: (documentId: string, error: unknown) => void,
-  options?: { deferTermCounts?: boolean },
 ): Promise<void> {
   const groups = Array.from(
     { length: Math.min(CONCURRENT_WRITES, ready.length) },
@@ -31,14 +30,14 @@ export async function writeBatch(
   );
   const writeGroup = async (group: ReadyDocument[]) => {
     try {
-      await store.writeDocuments(source, group, options);
+      await store.writeDocuments(source, group);
       return;
     } catch (error) {
       if (!isDocumentDataError(error)) throw error;
     }
     for (const item of group) {
       try {
-        await store.writeDocuments(source, [item], options);
+        await store.writeDocuments(source, [item]);
       } catch (error) {
         if (!isDocumentDataError(error)) throw error;
         skip(item.document.documentId, error);
