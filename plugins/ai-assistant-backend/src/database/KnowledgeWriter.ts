@@ -8,12 +8,7 @@ import type {
   StoredDocument,
   Vector,
 } from './knowledgeTypes';
-import {
-  applyTermCounts,
-  countTerms,
-  rebuildTermCounts,
-  termDelta,
-} from './keywordIndex';
+import { applyTermCounts, countTerms, rebuildTermCounts } from './keywordIndex';
 import { vectorFromBinary } from './vectorCodec';
 import type { EmbeddingModel } from './vectorIndex';
 
@@ -127,7 +122,7 @@ export class KnowledgeWriter {
           .whereIn('document_id', replaced)
           .delete();
       }
-      const added = await insertChunkRows(
+      await insertChunkRows(
         trx,
         batch.flatMap(({ document, chunks }) =>
           chunks.map((chunk, index) => ({
@@ -152,7 +147,7 @@ export class KnowledgeWriter {
         modelKey,
         this.textSearchConfig,
       );
-      await applyTermCounts(trx, termDelta(added, removed));
+      await applyTermCounts(trx, source, ids, removed);
     });
   }
 
@@ -179,7 +174,7 @@ export class KnowledgeWriter {
           .where({ source })
           .whereIn('document_id', gone)
           .delete(['chunk_count']);
-      await applyTermCounts(trx, termDelta(new Map(), removed));
+      await applyTermCounts(trx, source, gone, removed);
       return rows;
     });
     return {

@@ -2,27 +2,13 @@ import type { Knex } from 'knex';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
-import {
-  chunkTsv,
-  countTerms,
-  keywordSource,
-  type TermCounts,
-} from './keywordIndex';
+import { chunkTsv, keywordSource } from './keywordIndex';
 import type { DocumentRow, EmbeddingRow } from './knowledgeRows';
 import type { Vector } from './knowledgeTypes';
 import { vectorBinary, vectorText } from './vectorCodec';
 
 /** Chunks per INSERT statement on the embedded database; see insertChunkRows. */
 const INSERT_ROWS = 100;
-
-/** Inserts the load table's rows into `embeddings`, with the guards of their documents. */
-const LOAD_INSERT = `
-  INSERT INTO embeddings (source, document_id, chunk_index, content, content_hash, metadata,
-                          entity_ref, entity_refs, embedding, embedding_model, tsv)
-  SELECT l.source, l.document_id, l.chunk_index, l.content, l.content_hash, l.metadata::jsonb,
-         d.entity_ref, d.entity_refs, l.embedding, ?, to_tsvector(?::regconfig, l.keyword)
-    FROM chunk_load l
-    JOIN documents d ON d.source = l.source AND d.document_id = l.document_id`;
 
 /** Connections that have the temporary `chunk_load` table (it lives as long as they do). */
 const withLoadTable = new WeakSet<object>();
@@ -44,11 +30,9 @@ export interface ChunkRow {
 /**
  * Inserts chunk rows of documents already written in this transaction (their guards are read
  * from `documents`); call it once per transaction, as the load table empties only at commit.
- * Returns how many of the new chunks contain each lexeme (`''`: how many chunks), for the
- * keyword index's term counts. On Postgres the rows go through
- * one binary COPY into a temporary table and one INSERT … SELECT that computes the keyword index (`tsv`) in the server: no
- * statement text of 20 KB per vector to build and parse, no round trip per chunk, and the
- * term counts come from the rows as they are inserted instead of reading them back. The
+ * On Postgres the rows go through one binary COPY into a temporary
+ * table and one INSERT … SELECT that computes the keyword index (`tsv`) in the server: no
+ * statement text of 20 KB per vector to build and parse, no round trip per chunk. The
  * embedded database (PGlite) has no COPY from a client stream, so there the rows go in
  * multi-row INSERTs.
  */
@@ -57,13 +41,11 @@ export async function insertChunkRows(
   rows: ChunkRow[],
   modelKey: string,
   textSearchConfig: string,
-): Promise<TermCounts> {
-  if (rows.length === 0) return new Map();
+): Promise<void> {
+  if (rows.length === 0) return;
   if (trx.client.config.client !== 'pg') {
     await insertRows(trx, rows, modelKey, textSearchConfig);
-    return countTerms(trx, rows[0].source, [
-      ...new Set(rows.map(row => row.documentId)),
-    ]);
+    return;
   }
   const connection = await trx.client.acquireConnection();
   if (!withLoadTable.has(connection)) {
@@ -80,16 +62,15 @@ export async function insertChunkRows(
     Readable.from(copyRecords(rows)),
     connection.query(copyFrom('COPY chunk_load FROM STDIN (FORMAT binary)')),
   );
-  const { rows: terms } = await trx.raw<{
-    rows: Array<{ lexeme: string; chunks: number }>;
-  }>(
-    `WITH inserted AS (${LOAD_INSERT} RETURNING tsv)
-     SELECT u.lexeme, count(*)::int AS chunks FROM inserted i, unnest(i.tsv) u GROUP BY u.lexeme
-     UNION ALL
-     SELECT '', count(*)::int FROM inserted`,
+  await trx.raw(
+    `INSERT INTO embeddings (source, document_id, chunk_index, content, content_hash, metadata,
+                             entity_ref, entity_refs, embedding, embedding_model, tsv)
+     SELECT l.source, l.document_id, l.chunk_index, l.content, l.content_hash, l.metadata::jsonb,
+            d.entity_ref, d.entity_refs, l.embedding, ?, to_tsvector(?::regconfig, l.keyword)
+       FROM chunk_load l
+       JOIN documents d ON d.source = l.source AND d.document_id = l.document_id`,
     [modelKey, textSearchConfig],
   );
-  return new Map(terms.map(row => [row.lexeme, row.chunks]));
 }
 
 async function insertRows(

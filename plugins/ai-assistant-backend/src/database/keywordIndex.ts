@@ -53,33 +53,36 @@ export async function countTerms(
   return new Map(rows.map(row => [row.lexeme, row.chunks]));
 }
 
-/** `added` less `removed`: the change a write makes to `keyword_terms`. */
-export function termDelta(added: TermCounts, removed: TermCounts): TermCounts {
-  const delta = new Map(added);
-  for (const [lexeme, chunks] of removed) {
-    delta.set(lexeme, (delta.get(lexeme) ?? 0) - chunks);
-  }
-  return delta;
-}
-
 /**
- * Applies a change of chunk counts to `keyword_terms` in one statement. Rows are locked in
- * lexeme order, so documents written at once never deadlock; run it last in the write
- * transaction, so the rows every document shares (the empty lexeme, common words) stay
- * locked only until commit.
+ * Adds the counts of the given documents' chunks to `keyword_terms`, less `removed` (the
+ * counts of chunks they had before), in one statement. Rows are locked in lexeme order, so
+ * documents written at once never deadlock; run it last in the write transaction, so the
+ * rows every document shares (the empty lexeme, common words) stay locked only until commit.
  */
 export async function applyTermCounts(
   knex: Knex,
-  delta: TermCounts,
+  source: string,
+  documentIds: string[],
+  removed: TermCounts,
 ): Promise<void> {
-  const changed = [...delta].filter(([, chunks]) => chunks !== 0);
-  if (changed.length === 0) return;
   await knex.raw(
     `INSERT INTO keyword_terms (lexeme, chunks)
-     SELECT lexeme, chunks FROM unnest(?::text[], ?::int[]) AS delta(lexeme, chunks)
+     SELECT lexeme, sum(chunks)::int FROM (
+       ${COUNT_TERMS}
+       UNION ALL
+       SELECT lexeme, -chunks FROM unnest(?::text[], ?::int[]) AS removed(lexeme, chunks)
+     ) delta
+     GROUP BY lexeme HAVING sum(chunks) <> 0
      ORDER BY lexeme
      ON CONFLICT (lexeme) DO UPDATE SET chunks = keyword_terms.chunks + excluded.chunks`,
-    [changed.map(([lexeme]) => lexeme), changed.map(([, chunks]) => chunks)],
+    [
+      source,
+      documentIds,
+      source,
+      documentIds,
+      [...removed.keys()],
+      [...removed.values()],
+    ],
   );
 }
 
