@@ -13,7 +13,7 @@ export interface IndexBuildSettings {
   parallelWorkers: number;
 }
 
-/** Defaults: the sign-bit graph of ~700,000 chunks fits (~700 bytes each); two workers suit small servers. */
+/** Defaults: the sign-bit graph of a million chunks fits (under 512 bytes each); two workers suit small servers. */
 export const DEFAULT_INDEX_BUILD: IndexBuildSettings = {
   maintenanceWorkMem: '512MB',
   parallelWorkers: 2,
