@@ -86,7 +86,12 @@ export interface KnowledgeQuery {
   mode?: SearchMode;
 }
 
-/** The legs of a search: both fused, the vector leg alone or the keyword leg alone. */
+/**
+ * The legs of a search: both fused, the vector leg alone or the keyword leg alone. (Public
+ * through the `/testUtils` entry.)
+ *
+ * @public
+ */
 export type SearchMode = 'hybrid' | 'vector' | 'keyword';
 
 /** One retrieved chunk with the document it came from. */

@@ -7,18 +7,26 @@ export const MAX_HALFVEC_INDEX_DIMENSIONS = 4000;
 /**
  * The embedding model the knowledge store currently serves. Chunks embedded with any other
  * model are re-embedded on the next ingestion run and never returned by vector search.
+ * (Public through the `/testUtils` entry.)
+ *
+ * @public
  */
 export interface EmbeddingModel {
-  /** Identifies provider, model and dimension; stored with each chunk. */
+  /** Identifies provider, model and dimensions; stored with each chunk. */
   key: string;
+  /** Length of the model's vectors. */
   dimensions: number;
 }
 
-/** How vectors of a model are compared and indexed. */
+/**
+ * How vectors of a model are compared and indexed. (Public through the `/testUtils` entry.)
+ *
+ * @public
+ */
 export interface VectorIndexPlan {
   /** SQL expression of a chunk's full-precision vector, as the exact distance reads it. */
   column: string;
-  /** SQL cast for the query vector. */
+  /** SQL cast of the query vector, e.g. `vector(768)`. */
   cast: string;
   /**
    * Set when the index is on the vector's sign bits (`binary_quantize`): it finds candidates
@@ -30,7 +38,7 @@ export interface VectorIndexPlan {
     /** The same expression for the query vector (one `?` binding). */
     query: string;
   };
-  /** Index to create, or undefined when no HNSW index can serve the dimension. */
+  /** The HNSW index the store creates, or undefined when none can serve the dimensions. */
   index?: { name: string; ddl: string };
 }
 

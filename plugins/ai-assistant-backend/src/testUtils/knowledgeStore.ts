@@ -1,18 +1,14 @@
 import type { JsonObject } from '@backstage/types';
 import type { Knex } from 'knex';
 import { KnowledgeStore } from '../database/KnowledgeStore';
+import type { SearchMode } from '../database/knowledgeTypes';
 import type { EmbeddingModel, VectorIndexPlan } from './vectorIndex';
 
 // The knowledge store as harnesses see it: only what they call, declared here so that the
 // store's class and its many internal types stay out of the package's API. The store's
 // instances satisfy these interfaces; tsc checks that where they are returned.
 
-/**
- * The legs of a search: both fused (the default), or one alone to measure what it adds.
- *
- * @public
- */
-export type SearchMode = 'hybrid' | 'vector' | 'keyword';
+export type { SearchMode };
 
 /**
  * A search of the knowledge store: the question as text and as a vector.

@@ -1,6 +1,8 @@
 import type { Knex } from 'knex';
 import { chunkTsv as storeChunkTsv } from '../database/keywordIndex';
 import {
+  type EmbeddingModel,
+  type VectorIndexPlan,
   embeddingModelKey as storeEmbeddingModelKey,
   nearestChunksSql as storeNearestChunksSql,
   planVectorIndex as storePlanVectorIndex,
@@ -10,42 +12,7 @@ import {
 // vector leg with exact scans and bulk-load rows as the store writes them, so they must use
 // the very same statements; the builders' own types stay private to the plugin.
 
-/**
- * The embedding model a knowledge store serves: chunks of any other model are never
- * returned by its vector search.
- *
- * @public
- */
-export interface EmbeddingModel {
-  /** Identifies provider, model and dimensions; stored with each chunk (see {@link embeddingModelKey}). */
-  key: string;
-  /** Length of the model's vectors. */
-  dimensions: number;
-}
-
-/**
- * How the store compares and indexes the vectors of one model (see {@link planVectorIndex}).
- *
- * @public
- */
-export interface VectorIndexPlan {
-  /** SQL expression of a chunk's full-precision vector, as the exact distance reads it. */
-  column: string;
-  /** SQL cast of the query vector, e.g. `vector(768)`. */
-  cast: string;
-  /**
-   * Set when the index is on the vectors' sign bits: it finds candidates by Hamming
-   * distance, and the exact distance over `column` re-ranks them.
-   */
-  quantized?: {
-    /** SQL expression of a chunk's bits, matching the index expression exactly. */
-    column: string;
-    /** The same expression for the query vector (one `?` binding). */
-    query: string;
-  };
-  /** The HNSW index the store creates, or undefined when none can serve the dimensions. */
-  index?: { name: string; ddl: string };
-}
+export type { EmbeddingModel, VectorIndexPlan };
 
 /**
  * The store's nearest-chunks statement of the vector leg (see {@link nearestChunksSql}).
