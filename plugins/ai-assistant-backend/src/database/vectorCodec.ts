@@ -21,9 +21,11 @@ export function vectorText(vector: Vector): string {
  * big-endian float32. Postgres copies it as is, where the text form costs a float parse per
  * component.
  */
-export function vectorBinary(vector: Vector): Buffer {
+export function vectorBinary(
+  vector: Vector,
   // Its own memory, so the float view below starts aligned (pooled buffers need not be).
-  const buffer = Buffer.allocUnsafeSlow(4 + 4 * vector.length);
+  buffer = Buffer.allocUnsafeSlow(4 + 4 * vector.length),
+): Buffer {
   buffer.writeInt16BE(vector.length, 0);
   buffer.writeInt16BE(0, 2);
   // Copied as native floats and byte-swapped in one native pass: about 3× faster than a

@@ -32,7 +32,7 @@ import {
 } from './chunking';
 import { BulkLoad } from './BulkLoad';
 import { RunProgress } from './RunProgress';
-import { writeBatch } from './writeBatch';
+import { writeBatch, WritesInFlight } from './writeBatch';
 import { normalizeGuards, validateDocument } from './validateDocument';
 
 /** The vector of a chunk not embedded yet. */
@@ -58,8 +58,8 @@ interface RunState {
   fail(documentId: string, message: string): void;
   /** Defers the vector index while the run writes the whole source anew. */
   bulk?: BulkLoad;
-  /** The write of the last flush, still in flight. */
-  writing?: Promise<void>;
+  /** The writes of the last flushes, still in flight. */
+  writes: WritesInFlight;
 }
 
 /**
@@ -131,7 +131,11 @@ export class IngestionPipeline {
       fail(documentId, message);
     };
     let bulk: BulkLoad | undefined;
-    let inFlight: () => Promise<void> | undefined = () => undefined;
+    // Room for two ordinary flushes in flight (each its threshold and the document that
+    // crossed it) while the next is embedded; one large document's flush is written alone.
+    const writes = new WritesInFlight(
+      3 * this.options.batchSize * embeddings.maxConcurrency,
+    );
     try {
       const { key: modelKey } = await store.currentModel();
       await store.prepareModel();
@@ -143,6 +147,7 @@ export class IngestionPipeline {
         reembed,
         progress: new RunProgress(runs, runId, counts),
         fail: unsee,
+        writes,
       };
       const known = await store.getDocumentStates(ingestor.id);
       bulk = new BulkLoad(
@@ -151,7 +156,6 @@ export class IngestionPipeline {
         log,
       );
       state.bulk = bulk;
-      inFlight = () => state.writing;
       await state.progress.expect(known);
 
       const context: IngestorContext = {
@@ -216,7 +220,7 @@ export class IngestionPipeline {
         }
       }
       await this.flush(state, signal);
-      await state.writing;
+      await writes.finish();
       signal.throwIfAborted();
       await bulk.finish();
 
@@ -247,7 +251,7 @@ export class IngestionPipeline {
       };
     } catch (error) {
       // No write of this run goes on after it is recorded as failed.
-      await inFlight()?.catch(() => undefined);
+      await writes.settle();
       // Searches must not stay without the index that this run deferred.
       await bulk
         ?.finish()
@@ -342,32 +346,31 @@ export class IngestionPipeline {
     });
 
     await state.bulk?.beforeWrite();
-    // Postgres writes these while the next documents are chunked and embedded; one write at
-    // a time is in flight, so memory holds at most two flushes' chunks.
-    await state.writing;
-    state.writing = writeBatch(
-      store,
-      state.source,
-      pending.map(({ document, contentHash }, index) => ({
-        document: {
-          source: state.source,
-          documentId: document.id,
-          title: document.title,
-          url: document.url,
-          entityRef: document.entityRef,
-          entityRefs: document.entityRefs,
-          version: document.version,
-          contentHash,
-          metadata: document.metadata ?? {},
-          sourceUpdatedAt: document.updatedAt,
-        },
-        chunks: prepared[index],
-      })),
-      (documentId, error) =>
-        state.fail(documentId, `could not be stored: ${errorMessage(error)}`),
+    // Postgres writes these while the next documents are chunked and embedded.
+    const chunks = prepared.reduce((sum, list) => sum + list.length, 0);
+    await state.writes.start(chunks, () =>
+      writeBatch(
+        store,
+        state.source,
+        pending.map(({ document, contentHash }, index) => ({
+          document: {
+            source: state.source,
+            documentId: document.id,
+            title: document.title,
+            url: document.url,
+            entityRef: document.entityRef,
+            entityRefs: document.entityRefs,
+            version: document.version,
+            contentHash,
+            metadata: document.metadata ?? {},
+            sourceUpdatedAt: document.updatedAt,
+          },
+          chunks: prepared[index],
+        })),
+        (documentId, error) =>
+          state.fail(documentId, `could not be stored: ${errorMessage(error)}`),
+      ),
     );
-    // Awaited by the next flush or the run's end; until then, a failure must not go unheard.
-    state.writing.catch(() => undefined);
   }
 }
 

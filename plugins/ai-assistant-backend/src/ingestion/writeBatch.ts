@@ -1,22 +1,13 @@
 import type { DocumentWrite, KnowledgeStore } from '../database/KnowledgeStore';
 
-/**
- * Transactions writing at once: Postgres works one core per connection, and the vectors go in
- * without their index during bulk loads, so two keep a small server busy while leaving pool
- * connections to the run's reads and to searches. Their term-count updates contend on the
- * same `keyword_terms` rows, so more writers mostly wait on each other.
- */
-const CONCURRENT_WRITES = 2;
-
 /** A document ready to be written, with all of its chunks embedded. */
 export type ReadyDocument = DocumentWrite;
 
 /**
- * Writes embedded documents of one ingestor in a few transactions (a few documents each, some
- * at once) instead of one per document: a write costs a handful of round trips whatever its
- * size. When a transaction is refused for a document's own data (see isDocumentDataError),
- * its documents are written again one by one so that only the bad one is skipped, through
- * `skip`; any other error fails the batch.
+ * Writes embedded documents of one ingestor in one transaction instead of one per document:
+ * a write costs a handful of round trips whatever its size. When the transaction is refused
+ * for a document's own data (see isDocumentDataError), its documents are written again one by
+ * one so that only the bad one is skipped, through `skip`; any other error fails the batch.
  */
 export async function writeBatch(
   store: KnowledgeStore,
@@ -24,31 +15,75 @@ export async function writeBatch(
   ready: ReadyDocument[],
   skip: (documentId: string, error: unknown) => void,
 ): Promise<void> {
-  const groups = Array.from(
-    { length: Math.min(CONCURRENT_WRITES, ready.length) },
-    (_, g) => ready.filter((__, i) => i % CONCURRENT_WRITES === g),
-  );
-  const writeGroup = async (group: ReadyDocument[]) => {
+  if (ready.length === 0) return;
+  try {
+    await store.writeDocuments(source, ready);
+    return;
+  } catch (error) {
+    if (!isDocumentDataError(error)) throw error;
+  }
+  for (const item of ready) {
     try {
-      await store.writeDocuments(source, group);
-      return;
+      await store.writeDocuments(source, [item]);
     } catch (error) {
       if (!isDocumentDataError(error)) throw error;
+      skip(item.document.documentId, error);
     }
-    for (const item of group) {
-      try {
-        await store.writeDocuments(source, [item]);
-      } catch (error) {
-        if (!isDocumentDataError(error)) throw error;
-        skip(item.document.documentId, error);
-      }
+  }
+}
+
+/** Writes of one run in flight at once: one transaction (one server core) each. */
+const MAX_WRITES = 2;
+
+/**
+ * The writes of one run still in flight while the next documents are chunked and embedded.
+ * With one at a time the pipeline stopped at every batch for whichever side was slower,
+ * Node embedding the next batch or Postgres writing the last; two at once keep both busy
+ * (`bench/README.md`). More would mostly wait on the keyword-term rows the others hold, and
+ * take pool connections from searches.
+ */
+export class WritesInFlight {
+  private readonly writes: Array<{ done: Promise<void>; chunks: number }> = [];
+
+  /**
+   * @param maxChunks - chunks that writes in flight may hold together, so memory stays
+   *   bounded by the batch size: a larger write (one document of many chunks) waits until
+   *   nothing else is in flight.
+   */
+  constructor(private readonly maxChunks: number) {}
+
+  /**
+   * Starts a write of `chunks` chunks once there is room for it; resolves when it has
+   * started. Rejects with the error of an earlier write that failed.
+   */
+  async start(chunks: number, write: () => Promise<void>): Promise<void> {
+    while (
+      this.writes.length >= MAX_WRITES ||
+      (this.writes.length > 0 && this.held() + chunks > this.maxChunks)
+    ) {
+      await this.writes.shift()!.done;
     }
-  };
-  const failure = (await Promise.allSettled(groups.map(writeGroup))).find(
-    (result): result is PromiseRejectedResult => result.status === 'rejected',
-  );
-  if (failure) {
-    throw failure.reason;
+    const done = write();
+    // Awaited by a later start or by `finish`; until then, a failure must not go unheard.
+    done.catch(() => undefined);
+    this.writes.push({ done, chunks });
+  }
+
+  /** Waits for every write in flight; rejects with the first failure. */
+  async finish(): Promise<void> {
+    while (this.writes.length > 0) {
+      await this.writes.shift()!.done;
+    }
+  }
+
+  /** Waits for every write in flight to end, failed or not, without throwing. */
+  async settle(): Promise<void> {
+    const writes = this.writes.splice(0);
+    await Promise.allSettled(writes.map(write => write.done));
+  }
+
+  private held(): number {
+    return this.writes.reduce((sum, write) => sum + write.chunks, 0);
   }
 }
 
