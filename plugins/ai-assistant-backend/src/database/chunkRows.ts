@@ -122,8 +122,9 @@ const COPY_PIECE_BYTES = 256 * 1024;
 
 /**
  * The rows in Postgres's binary COPY format, in pieces of ~COPY_PIECE_BYTES so memory stays
- * flat. Fields are written straight into their piece: a buffer per field and a concatenated
- * copy of them were most of a write's garbage, which Node's memory peaked on.
+ * flat. Fields are written straight into their piece rather than into a buffer each and then
+ * copied together: the data is copied once, and no short-lived buffer per field is left for
+ * the garbage collector.
  */
 function* copyRecords(rows: ChunkRow[]): Generator<Buffer> {
   let piece = Buffer.allocUnsafe(COPY_PIECE_BYTES);
