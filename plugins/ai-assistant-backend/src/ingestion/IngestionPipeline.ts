@@ -131,11 +131,9 @@ export class IngestionPipeline {
       fail(documentId, message);
     };
     let bulk: BulkLoad | undefined;
-    // Room for two ordinary flushes in flight (each its threshold and the document that
-    // crossed it) while the next is embedded; one large document's flush is written alone.
-    const writes = new WritesInFlight(
-      3 * this.options.batchSize * embeddings.maxConcurrency,
-    );
+    // Chunks are embedded, then written, in flushes of at least this many.
+    const flushChunks = this.options.batchSize * embeddings.maxConcurrency;
+    const writes = new WritesInFlight(flushChunks);
     try {
       const { key: modelKey } = await store.currentModel();
       await store.prepareModel();
@@ -212,10 +210,7 @@ export class IngestionPipeline {
         }
         state.pending.push({ document, contentHash, chunks });
         state.pendingChunks += chunks.length;
-        if (
-          state.pendingChunks >=
-          this.options.batchSize * embeddings.maxConcurrency
-        ) {
+        if (state.pendingChunks >= flushChunks) {
           await this.flush(state, signal);
         }
       }

@@ -44,13 +44,18 @@ const MAX_WRITES = 2;
  */
 export class WritesInFlight {
   private readonly writes: Array<{ done: Promise<void>; chunks: number }> = [];
-
   /**
-   * @param maxChunks - chunks that writes in flight may hold together, so memory stays
-   *   bounded by the batch size: a larger write (one document of many chunks) waits until
-   *   nothing else is in flight.
+   * Chunks that writes in flight may hold together: room for MAX_WRITES ordinary flushes,
+   * each its threshold and the document that crossed it. A larger write (one document of
+   * many chunks) waits until nothing else is in flight, so memory stays bounded by the
+   * batch size.
    */
-  constructor(private readonly maxChunks: number) {}
+  private readonly maxChunks: number;
+
+  /** @param flushChunks - the chunk count at which the pipeline flushes. */
+  constructor(flushChunks: number) {
+    this.maxChunks = (MAX_WRITES + 1) * flushChunks;
+  }
 
   /**
    * Starts a write of `chunks` chunks once there is room for it; resolves when it has
